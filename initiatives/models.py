@@ -1,0 +1,274 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from networks.models import Country, Facilitator, Network
+
+
+class Sector(models.Model):
+    """A field of work, from a curated list: legal, mental health, civic tech..."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True, default="")
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("sector_detail", args=[self.slug])
+
+
+class Crisis(models.Model):
+    """What an initiative responds to, such as the Covid-19 pandemic."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True, default="")
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("crisis")
+        verbose_name_plural = _("crises")
+        ordering = ["-started_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=F("started_on")),
+                name="crisis_ends_after_start",
+                violation_error_message=_("A crisis cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class TaggedInitiative(TaggedItemBase):
+    """A direct foreign key instead of taggit's generic relation, so tag joins use plain indexes."""
+
+    content_object = models.ForeignKey("Initiative", on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = _("tagged initiative")
+        verbose_name_plural = _("tagged initiatives")
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="initiative_tag_once"),
+        ]
+
+
+class InitiativeQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Initiative.Status.PUBLISHED)
+
+    def in_country(self, code):
+        return self.filter(countries=code.upper())
+
+    def in_sector(self, slug):
+        return self.filter(sectors__slug=slug)
+
+    def run_by(self, facilitator):
+        """Initiatives a facilitator leads or partners in."""
+        partnered = Initiative.partners.through.objects.filter(facilitator=facilitator)
+        return self.filter(Q(facilitator=facilitator) | Q(pk__in=partnered.values("initiative")))
+
+    def in_network(self, network):
+        """Initiatives the network runs itself, or that one of its members leads."""
+        members = network.memberships.values("facilitator")
+        return self.filter(Q(network=network) | Q(facilitator__in=members))
+
+    def newest_first(self):
+        return self.order_by(F("started_on").desc(nulls_last=True), "-pk")
+
+    def for_listing(self):
+        return self.select_related("facilitator", "crisis", "network").prefetch_related(
+            "countries", "sectors"
+        )
+
+
+class Initiative(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    class Kind(models.TextChoices):
+        SKILLS_BASED_VOLUNTEERING = "skills-based-volunteering", _("Skills-based volunteering")
+        LEGAL_ADVICE = "legal-advice", _("Legal advice")
+        PSYCHOLOGICAL_SUPPORT = "psychological-support", _("Psychological support")
+        ADVOCACY_CAMPAIGN = "advocacy-campaign", _("Advocacy campaign")
+        IN_KIND_PRODUCTION = "in-kind-production", _("In-kind production")
+        HACKATHON = "hackathon", _("Hackathon")
+        MATCHING_PLATFORM = "matching-platform", _("Matching platform")
+        CAPACITY_BUILDING = "capacity-building", _("Capacity building")
+        KNOWLEDGE_SHARING = "knowledge-sharing", _("Knowledge sharing")
+        COALITION = "coalition", _("Coalition")
+        CONVENING = "convening", _("Convening")
+        AWARENESS_CAMPAIGN = "awareness-campaign", _("Awareness campaign")
+
+    class DatePrecision(models.TextChoices):
+        DAY = "day", _("Day")
+        MONTH = "month", _("Month")
+        YEAR = "year", _("Year")
+
+        def format(self, value):
+            formats = {"day": "DATE_FORMAT", "month": "YEAR_MONTH_FORMAT", "year": "Y"}
+            return date_format(value, formats[self.value])
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    summary = models.CharField(
+        _("summary"), max_length=300, help_text=_("One or two sentences shown in lists.")
+    )
+    description = models.TextField(_("description"), blank=True, default="")
+
+    facilitator = models.ForeignKey(
+        Facilitator,
+        on_delete=models.PROTECT,
+        verbose_name=_("run by"),
+        related_name="initiatives",
+        null=True,
+        blank=True,
+        help_text=_("The facilitator that leads it, if it is in the directory."),
+    )
+    network = models.ForeignKey(
+        Network,
+        on_delete=models.PROTECT,
+        verbose_name=_("run by network"),
+        related_name="initiatives",
+        null=True,
+        blank=True,
+        help_text=_("Set when a network as a whole runs it."),
+    )
+    partners = models.ManyToManyField(
+        Facilitator,
+        verbose_name=_("partner facilitators"),
+        related_name="partner_initiatives",
+        blank=True,
+    )
+    other_organisations = models.CharField(
+        _("other organisations"),
+        max_length=300,
+        blank=True,
+        default="",
+        help_text=_("Organisers and partners that are not in the directory."),
+    )
+
+    countries = models.ManyToManyField(
+        Country, verbose_name=_("countries"), related_name="initiatives"
+    )
+    sectors = models.ManyToManyField(
+        Sector, verbose_name=_("sectors"), related_name="initiatives", blank=True
+    )
+    crisis = models.ForeignKey(
+        Crisis,
+        on_delete=models.PROTECT,
+        verbose_name=_("crisis"),
+        related_name="initiatives",
+        null=True,
+        blank=True,
+    )
+    tags = TaggableManager(_("tags"), through=TaggedInitiative, blank=True)
+    kind = models.CharField(_("kind of engagement"), max_length=40, choices=Kind)
+
+    started_on = models.DateField(_("start date"), null=True, blank=True)
+    start_precision = models.CharField(
+        _("start date precision"), max_length=5, choices=DatePrecision, default=DatePrecision.DAY
+    )
+    ended_on = models.DateField(
+        _("end date"), null=True, blank=True, help_text=_("Leave empty while it is ongoing.")
+    )
+    end_precision = models.CharField(
+        _("end date precision"), max_length=5, choices=DatePrecision, default=DatePrecision.DAY
+    )
+
+    volunteers = models.PositiveIntegerField(_("volunteers"), null=True, blank=True)
+    participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
+    beneficiaries = models.PositiveIntegerField(_("beneficiaries"), null=True, blank=True)
+    figures_note = models.CharField(
+        _("about the figures"), max_length=300, blank=True, default=""
+    )
+
+    website = models.URLField(_("website"), blank=True, default="")
+    source_url = models.URLField(
+        _("source link"), blank=True, default="", help_text=_("Where the facts come from.")
+    )
+    last_verified_on = models.DateField(_("facts last verified on"), null=True, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(_("first published at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = InitiativeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        ordering = ["-started_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=F("started_on")),
+                name="initiative_ends_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published"]),
+                name="initiative_status_known",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("initiative_detail", args=[self.slug])
+
+    def clean(self):
+        super().clean()
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": _("The end date cannot be before the start date.")})
+        if self.status == self.Status.PUBLISHED and not self.source_url:
+            raise ValidationError(
+                {"source_url": _("A published initiative needs a source link.")}
+            )
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_ongoing(self):
+        return self.ended_on is None
+
+    @property
+    def period(self):
+        """The dates as precisely as they are known: "20 March 2020 – 22 March 2020", "2020"."""
+        start = self.started_on and self.DatePrecision(self.start_precision).format(self.started_on)
+        end = self.ended_on and self.DatePrecision(self.end_precision).format(self.ended_on)
+        if start and end:
+            return start if start == end else f"{start} – {end}"
+        if start:
+            return _("since %(start)s") % {"start": start}
+        return end or ""

@@ -1,0 +1,199 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import CountryField
+
+FOUNDING_YEAR_VALIDATORS = [MinValueValidator(1800), MaxValueValidator(2100)]
+
+
+def count_of(through, **filters):
+    """A correlated COUNT over an M2M table, to annotate many rows without multiplying joins."""
+    return Coalesce(
+        Subquery(
+            through.objects.filter(country=OuterRef("pk"), **filters)
+            .values("country")
+            .annotate(count=Count("*"))
+            .values("count")
+        ),
+        0,
+    )
+
+
+class CountryQuerySet(models.QuerySet):
+    def with_counts(self):
+        return self.annotate(
+            initiative_count=count_of(
+                Country.initiatives.through, initiative__status="published"
+            ),
+            facilitator_count=count_of(Country.facilitators.through),
+        )
+
+    def listed(self):
+        """Countries a reader can browse: those with a published initiative or a facilitator."""
+        return self.with_counts().filter(Q(initiative_count__gt=0) | Q(facilitator_count__gt=0))
+
+
+class Country(models.Model):
+    """One row per ISO 3166-1 country, so that places are joined and counted, not substring-matched.
+
+    Rows are created from django-countries by a data migration; names come from django-countries
+    in the reader's language and are never stored.
+    """
+
+    code = models.CharField(_("ISO code"), max_length=2, primary_key=True)
+
+    objects = CountryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        ordering = ["code"]
+        constraints = [
+            # Codes are stored upper-case, as django-countries writes them.
+            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z]{2}$"), name="country_code_iso"),
+        ]
+
+    def __str__(self):
+        return str(self.name)
+
+    @property
+    def name(self):
+        return countries.name(self.code) or self.code
+
+    @property
+    def flag(self):
+        return "".join(chr(0x1F1E6 + ord(letter) - ord("A")) for letter in self.code)
+
+    def get_absolute_url(self):
+        return reverse("country_detail", args=[self.code.lower()])
+
+
+class Network(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=20, blank=True, default="")
+    description = models.TextField(_("description"), blank=True, default="")
+    website = models.URLField(_("website"), blank=True, default="")
+    founded_year = models.PositiveSmallIntegerField(
+        _("founding year"), null=True, blank=True, validators=FOUNDING_YEAR_VALIDATORS
+    )
+    headquarters_country = CountryField(
+        _("headquarters country"),
+        blank=True,
+        default="",
+        help_text=_("Leave empty for a network without headquarters."),
+    )
+    headquarters_city = models.CharField(
+        _("headquarters city"), max_length=100, blank=True, default=""
+    )
+
+    class Meta:
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("network_detail", args=[self.slug])
+
+
+class FacilitatorQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def in_country(self, code):
+        return self.filter(countries=code.upper())
+
+
+class Facilitator(models.Model):
+    """An organisation whose trade is pro bono: it connects skilled volunteers with those in need."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=20, blank=True, default="")
+    description = models.TextField(_("description"), blank=True, default="")
+    website = models.URLField(_("website"), blank=True, default="")
+    founded_year = models.PositiveSmallIntegerField(
+        _("founding year"), null=True, blank=True, validators=FOUNDING_YEAR_VALIDATORS
+    )
+    headquarters_country = CountryField(_("headquarters country"), blank=True, default="")
+    city = models.CharField(_("city"), max_length=100, blank=True, default="")
+    countries = models.ManyToManyField(
+        Country,
+        verbose_name=_("countries of operation"),
+        related_name="facilitators",
+        blank=True,
+    )
+    networks = models.ManyToManyField(
+        Network,
+        through="Membership",
+        verbose_name=_("networks"),
+        related_name="facilitators",
+        blank=True,
+    )
+    is_active = models.BooleanField(
+        _("still active"),
+        default=True,
+        help_text=_("Untick when the organisation has closed; its record stays in the directory."),
+    )
+    closed_year = models.PositiveSmallIntegerField(
+        _("year closed"), null=True, blank=True, validators=FOUNDING_YEAR_VALIDATORS
+    )
+
+    objects = FacilitatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("facilitator")
+        verbose_name_plural = _("facilitators")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_year__isnull=True) | Q(is_active=False),
+                name="facilitator_closed_means_inactive",
+                violation_error_message=_("An organisation with a closing year cannot be active."),
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_year__isnull=True)
+                | Q(founded_year__isnull=True)
+                | Q(closed_year__gte=models.F("founded_year")),
+                name="facilitator_closed_after_founded",
+                violation_error_message=_("The closing year cannot be before the founding year."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("facilitator_detail", args=[self.slug])
+
+
+class Membership(models.Model):
+    facilitator = models.ForeignKey(
+        Facilitator, on_delete=models.CASCADE, related_name="memberships"
+    )
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships")
+    joined_year = models.PositiveSmallIntegerField(
+        _("year joined"), null=True, blank=True, validators=FOUNDING_YEAR_VALIDATORS
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["network__name", "facilitator__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facilitator", "network"],
+                name="membership_once_per_network",
+                violation_error_message=_("This organisation is already a member of that network."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.facilitator} in {self.network}"
