@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -11,12 +11,21 @@ from taggit.models import TaggedItemBase
 from networks.models import Country, Facilitator, Network
 
 
+class SectorQuerySet(models.QuerySet):
+    def with_published_counts(self):
+        return self.annotate(
+            initiative_count=Count("initiatives", filter=Q(initiatives__status="published"))
+        )
+
+
 class Sector(models.Model):
     """A field of work, from a curated list: legal, mental health, civic tech..."""
 
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True, default="")
+
+    objects = SectorQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sector")
@@ -197,9 +206,7 @@ class Initiative(models.Model):
     volunteers = models.PositiveIntegerField(_("volunteers"), null=True, blank=True)
     participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
     beneficiaries = models.PositiveIntegerField(_("beneficiaries"), null=True, blank=True)
-    figures_note = models.CharField(
-        _("about the figures"), max_length=300, blank=True, default=""
-    )
+    figures_note = models.CharField(_("about the figures"), max_length=300, blank=True, default="")
 
     website = models.URLField(_("website"), blank=True, default="")
     source_url = models.URLField(
@@ -237,6 +244,11 @@ class Initiative(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("initiative_detail", args=[self.slug])
 
@@ -245,14 +257,7 @@ class Initiative(models.Model):
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": _("The end date cannot be before the start date.")})
         if self.status == self.Status.PUBLISHED and not self.source_url:
-            raise ValidationError(
-                {"source_url": _("A published initiative needs a source link.")}
-            )
-
-    def save(self, *args, **kwargs):
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        super().save(*args, **kwargs)
+            raise ValidationError({"source_url": _("A published initiative needs a source link.")})
 
     @property
     def is_published(self):

@@ -26,9 +26,7 @@ def count_of(through, **filters):
 class CountryQuerySet(models.QuerySet):
     def with_counts(self):
         return self.annotate(
-            initiative_count=count_of(
-                Country.initiatives.through, initiative__status="published"
-            ),
+            initiative_count=count_of(Country.initiatives.through, initiative__status="published"),
             facilitator_count=count_of(Country.facilitators.through),
         )
 
@@ -60,16 +58,12 @@ class Country(models.Model):
     def __str__(self):
         return str(self.name)
 
+    def get_absolute_url(self):
+        return reverse("country_detail", args=[self.code.lower()])
+
     @property
     def name(self):
         return countries.name(self.code) or self.code
-
-    @property
-    def flag(self):
-        return "".join(chr(0x1F1E6 + ord(letter) - ord("A")) for letter in self.code)
-
-    def get_absolute_url(self):
-        return reverse("country_detail", args=[self.code.lower()])
 
 
 class Network(models.Model):
@@ -112,7 +106,7 @@ class FacilitatorQuerySet(models.QuerySet):
 
 
 class Facilitator(models.Model):
-    """An organisation whose trade is pro bono: it connects skilled volunteers with those in need."""
+    """An organisation whose trade is pro bono: it connects skilled volunteers with causes."""
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)

@@ -1,6 +1,20 @@
 from django.contrib import admin
 from django.urls import path
 
+from initiatives import views as initiative_views
+from networks import views as network_views
+
 urlpatterns = [
+    path("", initiative_views.home, name="home"),
+    path("initiatives/", initiative_views.initiative_list, name="initiative_list"),
+    path("initiatives/<slug:slug>/", initiative_views.initiative_detail, name="initiative_detail"),
+    path("countries/", initiative_views.country_list, name="country_list"),
+    path("countries/<str:code>/", initiative_views.country_detail, name="country_detail"),
+    path("sectors/", initiative_views.sector_list, name="sector_list"),
+    path("sectors/<slug:slug>/", initiative_views.sector_detail, name="sector_detail"),
+    path("networks/", network_views.network_list, name="network_list"),
+    path("networks/<slug:slug>/", network_views.network_detail, name="network_detail"),
+    path("facilitators/", network_views.facilitator_list, name="facilitator_list"),
+    path("facilitators/<slug:slug>/", network_views.facilitator_detail, name="facilitator_detail"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,61 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from networks.models import Country, Facilitator, Membership, Network
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    """Read-only list of ISO countries, there so that relations to them get autocomplete."""
+
+    list_display = ["code", "name"]
+    search_fields = ["code"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Match country names in the staff member's language, which the database does not hold."""
+        term = search_term.strip().lower()
+        if not term:
+            return queryset, False
+        codes = [code for code, name in countries if term in name.lower() or term == code.lower()]
+        return queryset.filter(code__in=codes), False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["network"]
+
+
+@admin.register(Network)
+class NetworkAdmin(admin.ModelAdmin):
+    list_display = ["name", "acronym", "founded_year", "headquarters_country"]
+    search_fields = ["name", "acronym", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Facilitator)
+class FacilitatorAdmin(admin.ModelAdmin):
+    list_display = ["name", "headquarters_country", "city", "founded_year", "is_active"]
+    list_filter = ["is_active", "networks", "headquarters_country"]
+    search_fields = ["name", "acronym", "city", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["countries"]
+    inlines = [MembershipInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "acronym", "description", "website"]}),
+        (
+            _("Where and when"),
+            {"fields": ["headquarters_country", "city", "countries", "founded_year"]},
+        ),
+        (_("Status"), {"fields": ["is_active", "closed_year"]}),
+    ]

@@ -1,0 +1,116 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from initiatives.models import Initiative, Sector
+from networks.models import Country, Facilitator, Membership
+from tests.conftest import make_initiative
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_refuses_an_end_date_before_the_start_date():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_initiative(
+            "Backwards",
+            "backwards",
+            started_on=datetime.date(2020, 5, 1),
+            ended_on=datetime.date(2020, 4, 1),
+        )
+
+
+def test_it_explains_an_end_date_before_the_start_date_in_plain_words():
+    initiative = Initiative(
+        title="Backwards",
+        slug="backwards",
+        summary="s",
+        kind=Initiative.Kind.HACKATHON,
+        started_on=datetime.date(2020, 5, 1),
+        ended_on=datetime.date(2020, 4, 1),
+    )
+    with pytest.raises(ValidationError) as error:
+        initiative.full_clean()
+    assert error.value.message_dict["ended_on"] == [
+        "The end date cannot be before the start date."
+    ]
+
+
+def test_it_refuses_two_initiatives_with_one_slug(petition):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_initiative("Another", petition.slug)
+
+
+def test_it_refuses_two_sectors_with_one_slug(legal):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Sector.objects.create(name="Law", slug="legal")
+
+
+def test_it_refuses_a_duplicate_membership(facilitator, network):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.create(facilitator=facilitator, network=network)
+
+
+def test_it_refuses_an_active_organisation_with_a_closing_year():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Facilitator.objects.create(name="Closed", slug="closed", is_active=True, closed_year=2025)
+
+
+def test_it_refuses_an_unknown_status(petition):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Initiative.objects.filter(pk=petition.pk).update(status="hidden")
+
+
+def test_it_refuses_a_malformed_country_code():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Country.objects.create(code="pt")
+
+
+def test_it_knows_every_iso_country_from_the_start():
+    assert Country.objects.count() >= 249
+    assert Country.objects.get(code="PT").name == "Portugal"
+
+
+def test_it_asks_for_a_source_before_publishing():
+    initiative = Initiative(
+        title="Unsourced",
+        slug="unsourced",
+        summary="s",
+        kind=Initiative.Kind.HACKATHON,
+        status=Initiative.Status.PUBLISHED,
+    )
+    with pytest.raises(ValidationError) as error:
+        initiative.full_clean()
+    assert "source_url" in error.value.message_dict
+
+
+def test_it_keeps_the_time_of_first_publication(petition):
+    first = petition.published_at
+    assert first is not None
+    petition.status = Initiative.Status.DRAFT
+    petition.save()
+    petition.status = Initiative.Status.PUBLISHED
+    petition.save()
+    assert petition.published_at == first
+
+
+def test_it_shows_dates_as_precisely_as_they_are_known():
+    initiative = Initiative(
+        started_on=datetime.date(2020, 1, 1),
+        start_precision="year",
+        ended_on=datetime.date(2020, 12, 31),
+        end_precision="year",
+    )
+    assert initiative.period == "2020"
+    initiative.start_precision = initiative.end_precision = "month"
+    initiative.ended_on = datetime.date(2020, 4, 30)
+    initiative.started_on = datetime.date(2020, 4, 1)
+    assert initiative.period == "April 2020"
+    initiative.ended_on = None
+    assert initiative.period == "since April 2020"
+
+
+def test_it_treats_tags_case_insensitively(petition):
+    other = make_initiative("Other", "other", tags=["Petition"])
+    assert set(petition.tags.all()) == set(other.tags.all())

@@ -1,0 +1,157 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from initiatives.models import Initiative
+
+pytestmark = pytest.mark.django_db
+
+
+def h1s(response):
+    return re.findall(r"<h1[ >]", response.content.decode())
+
+
+def test_it_shows_the_home_page_with_counts_and_latest_initiatives(client, petition, draft):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.context["counts"] == {"initiatives": 1, "facilitators": 1, "countries": 1}
+    assert list(response.context["latest"]) == [petition]
+    assert b"Petition to the EU health ministers" in response.content
+    assert b'href="/countries/be/"' in response.content
+    assert b'href="/sectors/legal/"' in response.content
+    assert b'href="/networks/global-pro-bono-network/"' in response.content
+
+
+def test_it_lists_published_initiatives_only(client, petition, draft):
+    response = client.get("/initiatives/")
+    assert list(response.context["page"]) == [petition]
+    assert b"1 initiative" in response.content
+    assert b"Secret draft" not in response.content
+
+
+def test_it_shows_an_initiative_with_its_facts(client, petition):
+    response = client.get("/initiatives/eu-health-petition/")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Petition to the EU health ministers" in content
+    assert 'href="/facilitators/the-good-lobby/"' in content
+    assert 'href="/countries/be/"' in content
+    assert "Covid-19 pandemic" in content
+    assert "28 March 2020 – 30 April 2020" in content
+    assert "https://example.org/source" in content
+
+
+def test_it_hides_a_draft_initiative(client, draft):
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_it_lists_countries_with_published_initiatives_or_facilitators(client, petition, draft):
+    response = client.get("/countries/")
+    counts = {
+        country.code: (country.initiative_count, country.facilitator_count)
+        for country in response.context["countries"]
+    }
+    # Belgium: the petition and The Good Lobby; Italy: The Good Lobby works there too.
+    # Portugal has only a draft, so it is not listed.
+    assert counts == {"BE": (1, 1), "IT": (0, 1)}
+
+
+def test_it_shows_a_country_with_its_initiatives_and_facilitators(client, petition):
+    response = client.get("/countries/be/")
+    assert response.status_code == 200
+    assert list(response.context["page"]) == [petition]
+    assert list(response.context["facilitators"]) == [petition.facilitator]
+    assert b"Pro bono in Belgium" in response.content
+
+
+def test_it_shows_a_country_without_initiatives_as_empty_not_missing(client, db):
+    response = client.get("/countries/pt/")
+    assert response.status_code == 200
+    assert b"No published initiative here yet." in response.content
+
+
+def test_it_redirects_an_upper_case_country_code_permanently(client, db):
+    response = client.get("/countries/PT/")
+    assert response.status_code == 301
+    assert response["Location"] == "/countries/pt/"
+
+
+@pytest.mark.parametrize("code", ["xx", "XX", "prt", "portugal", "p"])
+def test_it_answers_404_for_an_unknown_country_code(client, db, code):
+    assert client.get(f"/countries/{code}/").status_code == 404
+
+
+def test_it_lists_sectors_with_counts_of_published_initiatives(client, petition, draft):
+    response = client.get("/sectors/")
+    assert [(s.slug, s.initiative_count) for s in response.context["sectors"]] == [("legal", 1)]
+
+
+def test_it_shows_a_sector_with_its_initiatives(client, petition, draft):
+    response = client.get("/sectors/legal/")
+    assert list(response.context["page"]) == [petition]
+
+
+def test_it_shows_a_network_with_members_countries_and_initiatives(client, petition):
+    response = client.get("/networks/global-pro-bono-network/")
+    assert response.status_code == 200
+    assert [m.facilitator.slug for m in response.context["memberships"]] == ["the-good-lobby"]
+    assert [c.code for c in response.context["countries"]] == ["BE", "IT"]
+    assert list(response.context["page"]) == [petition]
+    assert b"since 2018" in response.content
+
+
+def test_it_shows_a_facilitator_with_its_initiatives(client, petition, draft):
+    response = client.get("/facilitators/the-good-lobby/")
+    assert response.status_code == 200
+    assert list(response.context["page"]) == [petition]
+    assert b"Brussels" in response.content
+
+
+def test_it_says_when_a_facilitator_has_closed(client, facilitator):
+    facilitator.is_active = False
+    facilitator.closed_year = 2025
+    facilitator.save()
+    response = client.get(facilitator.get_absolute_url())
+    assert b"This organisation closed in 2025" in response.content
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/initiatives/no-such-initiative/",
+        "/sectors/no-such-sector/",
+        "/networks/no-such-network/",
+        "/facilitators/no-such-facilitator/",
+        "/no-such-page/",
+    ],
+)
+def test_it_answers_a_stale_link_with_a_helpful_404_page(client, db, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert b"Page not found" in response.content
+    assert b'href="/initiatives/"' in response.content
+
+
+def test_it_lists_a_network_run_initiative_on_the_network_page(client, network, petition):
+    statement = Initiative.objects.create(
+        title="Joint statement",
+        slug="joint-statement",
+        summary="s",
+        kind=Initiative.Kind.AWARENESS_CAMPAIGN,
+        network=network,
+        source_url="https://example.org",
+        status=Initiative.Status.PUBLISHED,
+    )
+    statement.countries.set(["FR"])
+    response = client.get(network.get_absolute_url())
+    assert set(response.context["page"]) == {petition, statement}
+
+
+def test_it_lists_an_initiative_on_its_partners_page(client, petition):
+    from networks.models import Facilitator
+
+    partner = Facilitator.objects.create(name="PILnet", slug="pilnet")
+    petition.partners.add(partner)
+    response = client.get(reverse("facilitator_detail", args=["pilnet"]))
+    assert list(response.context["page"]) == [petition]
