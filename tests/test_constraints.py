@@ -32,9 +32,7 @@ def test_it_explains_an_end_date_before_the_start_date_in_plain_words():
     )
     with pytest.raises(ValidationError) as error:
         initiative.full_clean()
-    assert error.value.message_dict["ended_on"] == [
-        "The end date cannot be before the start date."
-    ]
+    assert error.value.message_dict["ended_on"] == ["The end date cannot be before the start date."]
 
 
 def test_it_refuses_two_initiatives_with_one_slug(petition):
