@@ -1,3 +1,4 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Q
@@ -214,6 +215,16 @@ class Initiative(models.Model):
     )
     last_verified_on = models.DateField(_("facts last verified on"), null=True, blank=True)
 
+    language = models.CharField(
+        _("language of the entry"),
+        max_length=2,
+        choices=[("en", _("English")), ("fr", _("French"))],
+        default="en",
+        help_text=_("Search stems words by the rules of this language."),
+    )
+    search_document = models.TextField(editable=False, blank=True, default="")
+    search_vector = SearchVectorField(editable=False, null=True)
+
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.DRAFT, db_index=True
     )
@@ -239,6 +250,14 @@ class Initiative(models.Model):
                 condition=Q(status__in=["draft", "published"]),
                 name="initiative_status_known",
             ),
+            # Network pages count an initiative once: either its network runs it or its lead.
+            models.CheckConstraint(
+                condition=Q(facilitator__isnull=True) | Q(network__isnull=True),
+                name="initiative_run_by_facilitator_or_network",
+                violation_error_message=_(
+                    "An initiative is run either by a facilitator or by a network, not both."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -256,6 +275,14 @@ class Initiative(models.Model):
         super().clean()
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": _("The end date cannot be before the start date.")})
+        if self.facilitator_id and self.network_id:
+            raise ValidationError(
+                {
+                    "network": _(
+                        "An initiative is run either by a facilitator or by a network, not both."
+                    )
+                }
+            )
         if self.status == self.Status.PUBLISHED and not self.source_url:
             raise ValidationError({"source_url": _("A published initiative needs a source link.")})
 

@@ -1,16 +1,12 @@
-from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django_countries import countries as all_countries
 
+from initiatives import structured_data
+from initiatives.finder import Finder
 from initiatives.models import Initiative, Sector
 from networks.models import Country, Facilitator, Network
-
-PAGE_SIZE = 20
-
-
-def paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def home(request):
@@ -33,11 +29,16 @@ def sorted_by_count(countries):
     return sorted(countries, key=lambda country: (-country.initiative_count, str(country.name)))
 
 
+def finder_page(request, template, base, context=None, fixed=None):
+    """Render a page built around the finder, or redirect to its canonical URL."""
+    finder = Finder(request, base, fixed=fixed)
+    if finder.redirect_url:
+        return redirect(finder.redirect_url, permanent=True)
+    return render(request, template, {"finder": finder.paginate(), **(context or {})})
+
+
 def initiative_list(request):
-    initiatives = Initiative.objects.published().for_listing().newest_first()
-    return render(
-        request, "initiatives/initiative_list.html", {"page": paginate(request, initiatives)}
-    )
+    return finder_page(request, "initiatives/initiative_list.html", Initiative.objects.published())
 
 
 def initiative_detail(request, slug):
@@ -47,7 +48,18 @@ def initiative_detail(request, slug):
         .prefetch_related("countries", "sectors", "partners", "tags"),
         slug=slug,
     )
-    return render(request, "initiatives/initiative_detail.html", {"initiative": initiative})
+    context = {
+        "initiative": initiative,
+        "structured_data": structured_data.for_initiative(initiative, request),
+        "canonical_url": request.build_absolute_uri(initiative.get_absolute_url()),
+    }
+    return render(request, "initiatives/initiative_detail.html", context)
+
+
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", f"Disallow: {reverse('admin:index')}", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 def country_list(request):
@@ -61,13 +73,13 @@ def country_detail(request, code):
     if code != code.lower():
         return redirect("country_detail", code=code.lower(), permanent=True)
     country = get_object_or_404(Country, code=code.upper())
-    initiatives = Initiative.objects.published().in_country(code).for_listing().newest_first()
-    context = {
-        "country": country,
-        "page": paginate(request, initiatives),
-        "facilitators": Facilitator.objects.in_country(code),
-    }
-    return render(request, "initiatives/country_detail.html", context)
+    return finder_page(
+        request,
+        "initiatives/country_detail.html",
+        Initiative.objects.published().in_country(code),
+        {"country": country, "facilitators": Facilitator.objects.in_country(code)},
+        fixed={"country": code},
+    )
 
 
 def sector_list(request):
@@ -77,6 +89,10 @@ def sector_list(request):
 
 def sector_detail(request, slug):
     sector = get_object_or_404(Sector, slug=slug)
-    initiatives = Initiative.objects.published().in_sector(slug).for_listing().newest_first()
-    context = {"sector": sector, "page": paginate(request, initiatives)}
-    return render(request, "initiatives/sector_detail.html", context)
+    return finder_page(
+        request,
+        "initiatives/sector_detail.html",
+        Initiative.objects.published().in_sector(slug),
+        {"sector": sector},
+        fixed={"sector": slug},
+    )

@@ -1,9 +1,14 @@
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from initiatives import structured_data
+from initiatives.finder import PAGE_SIZE, PageLinks
 from initiatives.models import Initiative
-from initiatives.views import paginate
+from initiatives.views import finder_page
 from networks.models import Country, Facilitator, Membership, Network
+
+WITH_NETWORKS = Prefetch("memberships", Membership.objects.select_related("network"))
 
 
 def network_list(request):
@@ -14,37 +19,39 @@ def network_list(request):
 def network_detail(request, slug):
     network = get_object_or_404(Network, slug=slug)
     memberships = network.memberships.select_related("facilitator").order_by("facilitator__name")
-    members = [membership.facilitator for membership in memberships]
     covered = Country.objects.filter(facilitators__memberships__network=network).distinct()
-    initiatives = Initiative.objects.published().in_network(network).for_listing().newest_first()
     context = {
         "network": network,
         "memberships": memberships,
-        "member_count": len(members),
         "countries": sorted(covered, key=lambda country: str(country.name)),
-        "page": paginate(request, initiatives),
     }
-    return render(request, "networks/network_detail.html", context)
+    return finder_page(
+        request,
+        "networks/network_detail.html",
+        Initiative.objects.published().in_network(network),
+        context,
+        fixed={"network": slug},
+    )
 
 
 def facilitator_list(request):
-    facilitators = Facilitator.objects.prefetch_related(
-        "countries", Prefetch("memberships", Membership.objects.select_related("network"))
-    )
-    return render(
-        request,
-        "networks/facilitator_list.html",
-        {"page": paginate(request, facilitators)},
-    )
+    facilitators = Facilitator.objects.prefetch_related("countries", WITH_NETWORKS)
+    page = Paginator(facilitators, PAGE_SIZE).get_page(request.GET.get("page"))
+    links = PageLinks(page, lambda number: f"?page={number}" if number > 1 else request.path)
+    return render(request, "networks/facilitator_list.html", {"page": page, "page_links": links})
 
 
 def facilitator_detail(request, slug):
     facilitator = get_object_or_404(
-        Facilitator.objects.prefetch_related(
-            "countries", Prefetch("memberships", Membership.objects.select_related("network"))
-        ),
-        slug=slug,
+        Facilitator.objects.prefetch_related("countries", WITH_NETWORKS), slug=slug
     )
-    initiatives = Initiative.objects.published().run_by(facilitator).for_listing().newest_first()
-    context = {"facilitator": facilitator, "page": paginate(request, initiatives)}
-    return render(request, "networks/facilitator_detail.html", context)
+    return finder_page(
+        request,
+        "networks/facilitator_detail.html",
+        Initiative.objects.published().run_by(facilitator),
+        {
+            "facilitator": facilitator,
+            "structured_data": structured_data.for_facilitator(facilitator, request),
+        },
+        fixed={"facilitator": slug},
+    )

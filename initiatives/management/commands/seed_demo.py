@@ -1,12 +1,11 @@
 import random
 import time
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
 from itertools import accumulate
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
-from django.db.models import F
-from django.db.models.functions import Coalesce
+from django.db import connection, transaction
 from django.utils.text import slugify
 from taggit.models import Tag
 
@@ -15,23 +14,27 @@ from networks.models import Country, Facilitator, Membership, Network
 
 PREFIX = "demo-"
 BATCH_SIZE = 5000
-WORDS = """
-    access accountability advice advocacy alliance architects asylum audit awareness bank
-    beneficiaries bookkeeping budget business capacity care caregivers charity children
-    cities citizens civic climate clinic coaching coalition communities community consulting
-    cooperative counselling court crisis data debt design designers digital disability
-    displaced donors drought education elders emergency employment energy engineers
-    entrepreneurs evaluation evictions experts families farmers finance food fundraising
-    governance grants health homeless hospitals housing human inclusion income independent
-    infrastructure justice knowledge land language law lawyers leadership learning legal
-    literacy local marketing media mediation medical mentoring mentors migrants network
-    nonprofit nurses online open partners patients pension planning platform policy
-    practical professionals program protection public reform refugees regional relief
-    remote research resilience rights rural safety sanitation schools shelter skills small
-    social software strategy students support survivors sustainable teachers technical
-    tenants training translation translators transparency trust volunteer volunteers water
-    welfare women workers workshops young youth
-""".split()
+WORDS = [
+    "access", "accountability", "advice", "advocacy", "alliance", "architects", "asylum",
+    "audit", "awareness", "bank", "beneficiaries", "bookkeeping", "budget", "business",
+    "capacity", "care", "caregivers", "charity", "children", "cities", "citizens", "civic",
+    "climate", "clinic", "coaching", "coalition", "communities", "community", "consulting",
+    "cooperative", "counselling", "court", "crisis", "data", "debt", "design", "designers",
+    "digital", "disability", "displaced", "donors", "drought", "education", "elders",
+    "emergency", "employment", "energy", "engineers", "entrepreneurs", "evaluation",
+    "evictions", "experts", "families", "farmers", "finance", "food", "fundraising",
+    "governance", "grants", "health", "homeless", "hospitals", "housing", "human", "inclusion",
+    "income", "independent", "infrastructure", "justice", "knowledge", "land", "language",
+    "law", "lawyers", "leadership", "learning", "legal", "literacy", "local", "marketing",
+    "media", "mediation", "medical", "mentoring", "mentors", "migrants", "network",
+    "nonprofit", "nurses", "online", "open", "partners", "patients", "pension", "planning",
+    "platform", "policy", "practical", "professionals", "program", "protection", "public",
+    "reform", "refugees", "regional", "relief", "remote", "research", "resilience", "rights",
+    "rural", "safety", "sanitation", "schools", "shelter", "skills", "small", "social",
+    "software", "strategy", "students", "support", "survivors", "sustainable", "teachers",
+    "technical", "tenants", "training", "translation", "translators", "transparency", "trust",
+    "volunteer", "volunteers", "water", "welfare", "women", "workers", "workshops", "youth",
+]  # fmt: skip
 SECTORS = [
     "Legal aid", "Mental health", "Civic tech", "Education", "Health care", "Housing",
     "Employment", "Migration and asylum", "Environment and climate", "Disaster relief",
@@ -48,12 +51,18 @@ CRISES = [
     ("Earthquake relief", date(2023, 2, 6), date(2023, 8, 31)),
     ("Displacement emergency", date(2022, 2, 24), None),
 ]
-# The largest countries come first, so the skew looks like a real directory's.
-HEAD_COUNTRIES = "US GB FR DE IN BR ES IT CA KE NG ZA MX AU NL PT PH AR BE CH".split()
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2026, 12, 31)
-DRAFTS_CREATED_AT = datetime(2026, 1, 1, tzinfo=UTC)
-KINDS = list(Initiative.Kind)
-PRECISIONS = list(Initiative.DatePrecision)
+# The countries that hold the most initiatives come first, as in a real directory.
+HEAD_COUNTRIES = ["US", "GB", "FR", "DE", "IN", "BR", "ES", "IT", "CA", "KE", "NG", "ZA"]
+FIRST_DAY, DAYS = date(2000, 1, 1), (date(2026, 12, 31) - date(2000, 1, 1)).days
+KINDS = Initiative.Kind.values
+PRECISIONS = Initiative.DatePrecision.values
+# (key in an initiative's links, through model, its initiative field, its other field)
+LINKS = [
+    ("countries", Initiative.countries.through, "initiative", "country"),
+    ("sectors", Initiative.sectors.through, "initiative", "sector"),
+    ("partners", Initiative.partners.through, "initiative", "facilitator"),
+    ("tags", TaggedInitiative, "content_object", "tag"),
+]
 
 
 class Command(BaseCommand):
@@ -70,23 +79,55 @@ class Command(BaseCommand):
         started = time.perf_counter()
         rng = random.Random(seed)
         with transaction.atomic():
-            deleted = delete_demo_rows()
-            self.stdout.write(f"Deleted {deleted} previous demo rows.")
+            self.stdout.write(f"Deleted {delete_demo_rows()} previous demo rows.")
             refs = create_directory(rng)
-            self.stdout.write(
-                f"Created {len(refs['sectors'])} sectors, {len(refs['networks'])} networks, "
-                f"{len(refs['facilitators'])} facilitators, {len(refs['tags'])} tags."
-            )
+            self.stdout.write("Created 30 sectors, 20 networks, 200 facilitators, 500 tags.")
             for done in create_initiatives(rng, initiatives, refs):
                 self.stdout.write(f"Created {done}/{initiatives} initiatives.")
         self.stdout.write(f"Done in {time.perf_counter() - started:.1f} s.")
 
 
 def delete_demo_rows():
-    # Initiatives first: they protect the facilitators, networks and crises they point to.
     demo = {"slug__startswith": PREFIX}
+    links = [
+        through.objects.filter(**{f"{field}__slug__startswith": PREFIX})
+        for _, through, field, _ in LINKS
+    ]
+    # Initiatives go before what they protect: facilitators, networks and crises.
     models = [Initiative, Tag, Facilitator, Network, Sector, Crisis]
-    return sum(model.objects.filter(**demo).only("pk").delete()[0] for model in models)
+    querysets = links + [model.objects.filter(**demo).only("pk") for model in models]
+    return sum(queryset.delete()[0] for queryset in querysets)
+
+
+def insert(model, rows):
+    """Insert dicts of column values, the other columns taking their defaults: COPY on PostgreSQL,
+    else one executemany.
+
+    At 100 000 initiatives this is several times faster than bulk_create, and it keeps the
+    created_at that bulk_create would overwrite with the clock. Primary keys are not returned.
+    """
+    if not rows:
+        return
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    defaults = {field.attname: field.get_default() for field in fields}
+    values = [tuple({**defaults, **row}.values()) for row in rows]
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+        else:
+            values = [
+                [
+                    field.get_db_prep_save(value, connection)
+                    for field, value in zip(fields, row, strict=True)
+                ]
+                for row in values
+            ]
+            placeholders = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)
 
 
 def zipf(count, exponent):
@@ -104,51 +145,46 @@ def pick(rng, items, cum_weights, count):
     return chosen
 
 
-def words_between(rng, low, high):
+def words(rng, low, high):
     """Random words, joined, between `low` and `high` characters long."""
     target = rng.randint(low, high - max(map(len, WORDS)) - 1)
-    chosen, size = [], -1
-    while size < target:
-        word = rng.choice(WORDS)
-        chosen.append(word)
-        size += len(word) + 1
+    chosen = [rng.choice(WORDS)]
+    while len(" ".join(chosen)) < target:
+        chosen.append(rng.choice(WORDS))
     return " ".join(chosen)
 
 
-def prose(rng, low, high):
-    """Sentences of plausible vocabulary, between `low` and `high` characters long."""
+def prose(rng, sentences, low, high):
+    """Sentences from the pool, between `low` and `high` characters long."""
     target = rng.randint(low, high)
-    sentences, size = [], 0
+    chosen, size = [], -1
     while size < target:
-        sentence = " ".join(rng.choices(WORDS, k=rng.randint(6, 16))).capitalize() + "."
-        sentences.append(sentence)
-        size += len(sentence) + 1
-    text = " ".join(sentences)
-    if len(text) > high:
-        text = text[: text.rfind(" ", 0, high)] + "."
-    return text
-
-
-def bulk_create(model, rows):
-    return model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        chosen.append(rng.choice(sentences))
+        size += len(chosen[-1]) + 1
+    text = " ".join(chosen)
+    return text if len(text) <= high else text[: text.rfind(" ", 0, high)] + "."
 
 
 def create_directory(rng):
-    """Everything initiatives refer to: countries by rank, sectors, networks, facilitators..."""
+    """What initiatives refer to: ranked countries, sectors, networks, facilitators, tags..."""
     codes = list(Country.objects.order_by("code").values_list("code", flat=True))
     tail = [code for code in codes if code not in HEAD_COUNTRIES]
     rng.shuffle(tail)
     countries = [code for code in HEAD_COUNTRIES if code in codes] + tail
-    sectors = bulk_create(
-        Sector,
-        [
-            Sector(name=name, slug=f"{PREFIX}{slugify(name)}", description=prose(rng, 120, 280))
-            for name in SECTORS
-        ],
+    sentences = [
+        " ".join(rng.choices(WORDS, k=rng.randint(6, 16))).capitalize() + "." for _ in range(2000)
+    ]
+    sectors = Sector.objects.bulk_create(
+        Sector(
+            name=name, slug=f"{PREFIX}{slugify(name)}", description=prose(rng, sentences, 120, 280)
+        )
+        for name in SECTORS
     )
-    networks = bulk_create(Network, [organisation(rng, Network, i, countries) for i in range(20)])
-    facilitators = bulk_create(
-        Facilitator, [organisation(rng, Facilitator, i, countries) for i in range(200)]
+    networks = Network.objects.bulk_create(
+        organisation(rng, Network, n, countries, sentences) for n in range(20)
+    )
+    facilitators = Facilitator.objects.bulk_create(
+        organisation(rng, Facilitator, n, countries, sentences) for n in range(200)
     )
     memberships, operations = [], []
     for facilitator in facilitators:
@@ -161,22 +197,20 @@ def create_directory(rng):
             operations.append(
                 Facilitator.countries.through(facilitator=facilitator, country_id=code)
             )
-    bulk_create(Membership, memberships)
-    bulk_create(Facilitator.countries.through, operations)
-    crises = bulk_create(
-        Crisis,
-        [
-            Crisis(name=name, slug=f"{PREFIX}{slugify(name)}", started_on=start, ended_on=end)
-            for name, start, end in CRISES
-        ],
+    Membership.objects.bulk_create(memberships, batch_size=BATCH_SIZE)
+    Facilitator.countries.through.objects.bulk_create(operations, batch_size=BATCH_SIZE)
+    crises = Crisis.objects.bulk_create(
+        Crisis(name=name, slug=f"{PREFIX}{slugify(name)}", started_on=start, ended_on=end)
+        for name, start, end in CRISES
     )
     tag_names = []
     while len(tag_names) < 500:
         name = PREFIX + "-".join(rng.sample(WORDS, 2))
         if name not in tag_names:
             tag_names.append(name)
-    tags = bulk_create(Tag, [Tag(name=name, slug=name) for name in tag_names])
+    tags = Tag.objects.bulk_create(Tag(name=name, slug=name) for name in tag_names)
     return {
+        "sentences": sentences,
         "countries": countries,
         "sectors": [sector.pk for sector in sectors],
         "networks": [network.pk for network in networks],
@@ -186,7 +220,7 @@ def create_directory(rng):
     }
 
 
-def organisation(rng, model, number, countries):
+def organisation(rng, model, number, countries, sentences):
     """A network or a facilitator with a plausible name, history and headquarters."""
     if model is Network:
         name = f"{rng.choice(REGIONS)} {rng.choice(SECTORS)} Network"
@@ -197,104 +231,81 @@ def organisation(rng, model, number, countries):
         "name": name,
         "slug": f"{PREFIX}{slugify(name)}-{number}",
         "acronym": "".join(word[0] for word in name.split()).upper(),
-        "description": prose(rng, 600, 2000),
+        "description": prose(rng, sentences, 600, 2000),
         "website": f"https://{slugify(name)}.example.org/",
         "founded_year": founded,
         "headquarters_country": rng.choice(countries[:60]),
     }
     if model is Facilitator:
-        fields["city"] = words_between(rng, 5, 30).title()
+        fields["city"] = words(rng, 5, 30).title()
         if rng.random() < 0.1:
-            fields["is_active"] = False
-            fields["closed_year"] = rng.randint(founded, 2025)
+            fields |= {"is_active": False, "closed_year": rng.randint(founded, 2025)}
     return model(**fields)
 
 
 def create_initiatives(rng, count, refs):
-    """Create initiatives and their links in batches, yielding how many are done."""
+    """Insert initiatives and their links in batches, yielding how many are done."""
     weights = {
         "countries": zipf(len(refs["countries"]), 0.75),
         "sectors": zipf(len(refs["sectors"]), 0.5),
         "tags": zipf(len(refs["tags"]), 1.0),
     }
     for start in range(0, count, BATCH_SIZE):
-        batch = [
-            initiative(rng, number, refs, weights)
-            for number in range(start, min(count, start + BATCH_SIZE))
-        ]
-        objs = bulk_create(Initiative, [obj for obj, links in batch])
-        if any(obj.pk is None for obj in objs):
-            ids = dict(
-                Initiative.objects.filter(slug__in=[obj.slug for obj in objs]).values_list(
-                    "slug", "pk"
-                )
+        numbers = range(start, min(count, start + BATCH_SIZE))
+        batch = [initiative(rng, number, refs, weights) for number in numbers]
+        insert(Initiative, [row for row, links in batch])
+        slugs = [row["slug"] for row, links in batch]
+        ids = dict(Initiative.objects.filter(slug__in=slugs).values_list("slug", "pk"))
+        for key, through, field, other in LINKS:
+            insert(
+                through,
+                [
+                    {f"{field}_id": ids[row["slug"]], f"{other}_id": value}
+                    for row, links in batch
+                    for value in links[key]
+                ],
             )
-            for obj in objs:
-                obj.pk = ids[obj.slug]
-        rows = {"countries": [], "sectors": [], "tags": [], "partners": []}
-        for obj, links in batch:
-            rows["countries"] += [
-                Initiative.countries.through(initiative_id=obj.pk, country_id=code)
-                for code in links["countries"]
-            ]
-            rows["sectors"] += [
-                Initiative.sectors.through(initiative_id=obj.pk, sector_id=pk)
-                for pk in links["sectors"]
-            ]
-            rows["tags"] += [
-                TaggedInitiative(content_object_id=obj.pk, tag_id=pk) for pk in links["tags"]
-            ]
-            rows["partners"] += [
-                Initiative.partners.through(initiative_id=obj.pk, facilitator_id=pk)
-                for pk in links["partners"]
-            ]
-        bulk_create(Initiative.countries.through, rows["countries"])
-        bulk_create(Initiative.sectors.through, rows["sectors"])
-        bulk_create(TaggedInitiative, rows["tags"])
-        bulk_create(Initiative.partners.through, rows["partners"])
-        yield start + len(batch)
-    # bulk_create stamps created_at and updated_at with the clock; derive them from the data.
-    stamp = Coalesce(F("published_at"), DRAFTS_CREATED_AT)
-    Initiative.objects.filter(slug__startswith=PREFIX).update(created_at=stamp, updated_at=stamp)
+        yield numbers.stop
 
 
 def initiative(rng, number, refs, weights):
-    """One unsaved initiative and the ids it links to."""
-    title = words_between(rng, 30, 90).capitalize()
-    precision = rng.choices(PRECISIONS, weights=[70, 20, 10])[0]
-    started = FIRST_DAY + timedelta(days=rng.randrange((LAST_DAY - FIRST_DAY).days))
-    if precision != Initiative.DatePrecision.DAY:
-        started = started.replace(
-            day=1, month=1 if precision == Initiative.DatePrecision.YEAR else started.month
-        )
+    """The column values of one initiative, and what it links to."""
+    title = words(rng, 30, 90)
+    precision = rng.choices(PRECISIONS, cum_weights=[70, 90, 100])[0]
+    started = FIRST_DAY + timedelta(days=rng.randrange(DAYS))
+    if precision != "day":
+        started = started.replace(day=1, month=1 if precision == "year" else started.month)
     ended = None if rng.random() < 0.3 else started + timedelta(days=rng.randint(1, 3000))
-    published = rng.random() < 0.95
-    lead = rng.random()
-    obj = Initiative(
-        title=title,
-        slug=f"{PREFIX}{number}-{slugify(title)}"[:100].rstrip("-"),
-        summary=prose(rng, 120, 280),
-        description=prose(rng, 600, 2000),
-        kind=rng.choice(KINDS),
-        facilitator_id=rng.choice(refs["facilitators"]) if lead < 0.7 else None,
-        network_id=rng.choice(refs["networks"]) if 0.7 <= lead < 0.8 else None,
-        other_organisations=words_between(rng, 20, 80).title() if lead >= 0.8 else "",
-        crisis_id=rng.choice(refs["crises"]) if rng.random() < 0.6 else None,
-        started_on=started,
-        start_precision=precision,
-        ended_on=ended,
-        end_precision=precision if ended else Initiative.DatePrecision.DAY,
-        volunteers=rng.randint(1, 5000) if rng.random() < 0.6 else None,
-        participants=rng.randint(10, 20000) if rng.random() < 0.3 else None,
-        beneficiaries=rng.randint(10, 100000) if rng.random() < 0.4 else None,
-        website=f"https://example.org/{number}/" if rng.random() < 0.5 else "",
-        source_url=f"https://example.org/sources/{number}/" if published else "",
-        status=Initiative.Status.PUBLISHED if published else Initiative.Status.DRAFT,
-        published_at=datetime.combine(started, datetime.min.time(), tzinfo=UTC)
-        + timedelta(days=rng.randint(0, 60), seconds=rng.randrange(86400))
-        if published
-        else None,
+    created = datetime.combine(started, clock_time(), tzinfo=UTC) + timedelta(
+        days=rng.randint(0, 365), seconds=rng.randrange(86400)
     )
+    published = created + timedelta(hours=rng.randint(1, 720)) if rng.random() < 0.95 else None
+    lead = rng.random()
+    row = {
+        "title": title.capitalize(),
+        "slug": f"{PREFIX}{number}-{title.replace(' ', '-')}"[:100].rstrip("-"),
+        "summary": prose(rng, refs["sentences"], 120, 280),
+        "description": prose(rng, refs["sentences"], 600, 2000),
+        "kind": rng.choice(KINDS),
+        "facilitator_id": rng.choice(refs["facilitators"]) if lead < 0.7 else None,
+        "network_id": rng.choice(refs["networks"]) if 0.7 <= lead < 0.8 else None,
+        "other_organisations": words(rng, 20, 80).title() if lead >= 0.8 else "",
+        "crisis_id": rng.choice(refs["crises"]) if rng.random() < 0.6 else None,
+        "started_on": started,
+        "start_precision": precision,
+        "ended_on": ended,
+        "end_precision": precision if ended else "day",
+        "volunteers": rng.randint(1, 5000) if rng.random() < 0.6 else None,
+        "participants": rng.randint(10, 20000) if rng.random() < 0.3 else None,
+        "beneficiaries": rng.randint(10, 100000) if rng.random() < 0.4 else None,
+        "website": f"https://example.org/initiatives/{number}/" if rng.random() < 0.5 else "",
+        "source_url": f"https://example.org/sources/{number}/" if published else "",
+        "last_verified_on": (published or created).date() if rng.random() < 0.5 else None,
+        "status": "published" if published else "draft",
+        "published_at": published,
+        "created_at": created,
+        "updated_at": published or created,
+    }
     links = {
         "countries": pick(rng, refs["countries"], weights["countries"], rng.randint(1, 3)),
         "sectors": pick(rng, refs["sectors"], weights["sectors"], rng.randint(1, 3)),
@@ -303,4 +314,4 @@ def initiative(rng, number, refs, weights):
         if rng.random() < 0.25
         else [],
     }
-    return obj, links
+    return row, links

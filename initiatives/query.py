@@ -1,0 +1,154 @@
+"""Reading the finder's query string: keep what is valid, say what was ignored, one URL per view.
+
+A shared link must keep working months later, whatever it carries: unknown values from an old
+link, malformed numbers, junk characters. `clean_query` never fails: it returns the valid part in
+canonical form, and a notice for each thing it ignored.
+"""
+
+import dataclasses
+import unicodedata
+from urllib.parse import urlencode
+
+from django.utils.translation import gettext as _
+
+from initiatives import search
+from initiatives.filters import FILTERS, MAX_VALUES, SORT_CHOICES
+
+SORTS = [value for value, label in SORT_CHOICES]
+MAX_PAGE = 10**6
+
+
+@dataclasses.dataclass
+class CleanQuery:
+    filters: dict  # name -> sorted list of valid values, only for filters that have some
+    q: str = ""
+    sort: str = ""
+    page: int = 1
+    notices: list = dataclasses.field(default_factory=list)
+
+    @property
+    def default_sort(self):
+        return "relevance" if self.q else "newest"
+
+    def pairs(self, page=True):
+        """The canonical parameters: fixed order, sorted values, defaults left out."""
+        pairs = [(name, value) for name in FILTERS for value in self.filters.get(name, [])]
+        if self.q:
+            pairs.append(("q", self.q))
+        if self.sort != self.default_sort:
+            pairs.append(("sort", self.sort))
+        if page and self.page > 1:
+            pairs.append(("page", str(self.page)))
+        return pairs
+
+    def querystring(self, **changes):
+        """The canonical query string, optionally with some changes (e.g. another page)."""
+        query = dataclasses.replace(self, **{"filters": dict(self.filters), **changes})
+        encoded = urlencode(query.pairs())
+        return f"?{encoded}" if encoded else ""
+
+    def without(self, name, value=None):
+        """The canonical query string with one value (or a whole parameter) removed, page 1."""
+        filters = dict(self.filters)
+        if name == "q":
+            return self.querystring(q="", sort="newest" if self.sort == "relevance" else self.sort)
+        kept = [v for v in filters.get(name, []) if value is not None and v != value]
+        filters[name] = kept
+        return self.querystring(filters=filters, page=1)
+
+    @property
+    def is_filtered(self):
+        return bool(self.filters or self.q)
+
+
+def strip_control_characters(value):
+    return "".join(char for char in value if unicodedata.category(char)[0] != "C")
+
+
+def clean_query(querydict, vocabulary, fixed=()):
+    """Return a CleanQuery from request.GET, ignoring (and noting) everything invalid."""
+    query = CleanQuery(filters={})
+    notices = query.notices
+    for name in querydict:
+        raw_values = querydict.getlist(name)
+        values = [strip_control_characters(value).strip() for value in raw_values]
+        if values != [value.strip() for value in raw_values]:
+            notices.append(_("Removed invisible control characters from “%s”.") % name[:40])
+        if name in fixed:
+            notices.append(_("Ignored “%s”: this page is already about one.") % name)
+        elif name in FILTERS:
+            query.filters[name] = clean_values(name, values, vocabulary, notices)
+        elif name == "q":
+            query.q = clean_text(values, notices)
+        elif name == "sort":
+            query.sort = clean_single(name, values, notices, lambda v: v if v in SORTS else None)
+        elif name == "page":
+            query.page = clean_single(name, values, notices, parse_page) or 1
+        else:
+            notices.append(_("Ignored the unknown parameter “%s”.") % clean_name(name))
+    query.filters = {name: values for name, values in query.filters.items() if values}
+    if query.sort == "relevance" and not query.q:
+        query.sort = "newest"
+    if not query.sort:
+        query.sort = query.default_sort
+    return query
+
+
+def clean_name(name):
+    return strip_control_characters(name)[:40]
+
+
+def clean_values(name, values, vocabulary, notices):
+    labels = vocabulary.labels(name)
+    valid = set()
+    for value in values:
+        normalised = value.lower()
+        if not normalised:
+            continue
+        if normalised in labels:
+            valid.add(normalised)
+        else:
+            notices.append(
+                _("Ignored %(name)s “%(value)s”, which the directory does not know.")
+                % {"name": name, "value": value[:40]}
+            )
+    if len(valid) > MAX_VALUES:
+        notices.append(
+            _("Kept the first %(max)d values of “%(name)s” and ignored the rest.")
+            % {"max": MAX_VALUES, "name": name}
+        )
+    key = int if name == "year" else str
+    return sorted(valid, key=key)[:MAX_VALUES]
+
+
+def clean_text(values, notices):
+    if len(values) > 1:
+        notices.append(_("Searched for the first “q” only."))
+    text = " ".join(values[0].split())
+    if len(text) > search.MAX_QUERY_LENGTH:
+        notices.append(
+            _("Shortened the search to its first %d characters.") % search.MAX_QUERY_LENGTH
+        )
+        text = text[: search.MAX_QUERY_LENGTH].strip()
+    return text
+
+
+def clean_single(name, values, notices, parse):
+    values = [value for value in values if value]
+    if len(values) > 1:
+        notices.append(_("Used the first “%s” only.") % name)
+    if not values:
+        return None
+    parsed = parse(values[0].lower())
+    if parsed is None:
+        notices.append(
+            _("Ignored %(name)s “%(value)s”, which is not valid.")
+            % {"name": name, "value": values[0][:40]}
+        )
+    return parsed
+
+
+def parse_page(value):
+    if value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_PAGE:
+        return int(value)
+    return None
