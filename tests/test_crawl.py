@@ -1,0 +1,69 @@
+"""Site-wide guards over the seed content: every public page answers, with one h1, and no
+draft shows anywhere."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from initiatives.models import Initiative, Sector
+from networks.models import Country, Facilitator, Network
+from tests.conftest import make_initiative
+
+pytestmark = pytest.mark.django_db
+
+MARKER = "zqxdraftmarker"
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("load_seed", verbosity=0)
+
+
+def public_urls():
+    urls = ["/", "/initiatives/", "/countries/", "/sectors/", "/networks/", "/facilitators/"]
+    urls += [i.get_absolute_url() for i in Initiative.objects.published()]
+    urls += [c.get_absolute_url() for c in Country.objects.listed()]
+    for model in (Sector, Network, Facilitator):
+        urls += [obj.get_absolute_url() for obj in model.objects.all()]
+    return urls
+
+
+def test_every_public_page_answers_with_exactly_one_h1(client, seeded):
+    urls = public_urls()
+    assert len(urls) > 80
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert len(re.findall(rb"<h1[ >]", response.content)) == 1, url
+
+
+def test_a_draft_appears_on_no_public_page_feed_export_or_sitemap(client, seeded):
+    sector = Sector.objects.create(name=f"Sector {MARKER}", slug=f"sector-{MARKER}")
+    make_initiative(
+        f"Title {MARKER}",
+        f"slug-{MARKER}",
+        summary=f"Summary {MARKER}",
+        description=f"Description {MARKER}",
+        facilitator=Facilitator.objects.get(slug="pilnet"),
+        countries=["PT"],
+        sectors=[sector],
+        tags=[f"tag-{MARKER}"],
+        status=Initiative.Status.DRAFT,
+    )
+    urls = [
+        *public_urls(),
+        f"/initiatives/?q={MARKER}",
+        f"/initiatives/?tag=tag-{MARKER}",
+        "/initiatives/feed/",
+        "/initiatives/export.csv",
+        "/initiatives/export.json",
+        "/sitemap.xml",
+    ]
+    for url in urls:
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert f"slug-{MARKER}".encode() not in body, url
+        assert f"Title {MARKER}".encode() not in body, url
+        assert f"tag-{MARKER}".encode() not in body or url.startswith("/initiatives/?tag="), url
+    assert client.get(f"/initiatives/slug-{MARKER}/").status_code == 404

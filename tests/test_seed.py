@@ -1,0 +1,117 @@
+import json
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from initiatives.models import Initiative
+from networks.models import Facilitator, Membership, Network
+
+pytestmark = pytest.mark.django_db
+
+# Every organisation the article names, with the country it is based in.
+ARTICLE_ORGANISATIONS = {
+    "pro-bono-lab": "FR",
+    "empact": "SG",
+    "beijing-pro-bono-foundation": "CN",
+    "pro-bono-venture": "MX",
+    "sea-agencia-empreendedores-sociais": "PT",
+    "pilnet": "US",
+    "the-good-lobby": "BE",
+    "haron": "SA",
+    "toolbox-india": "IN",
+    "taproot-foundation": "US",
+}
+# Every initiative the article names, with the countries where it ran.
+ARTICLE_INITIATIVES = {
+    "jeveuxaider-reserve-civique-covid": {"FR"},
+    "benevolat-fr-portal": {"FR"},
+    "pro-bono-lab-webinars-2020": {"FR"},
+    "coalition-10-pour-tout-changer": {"FR"},
+    "global-volunteer-month-2020": {"US"},
+    "health-pro-bono-platforms-2020": {"SG", "CN", "MX"},
+    "sea-fablab-masks-2020": {"PT"},
+    "tgl-eu-health-petition": {"BE"},
+    "haron-toolbox-community-support-2020": {"SA", "IN"},
+    "taproot-covid-2020": {"US"},
+    "wirvsvirus-hackathon": {"DE"},
+}
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("load_seed", verbosity=0)
+
+
+def test_it_loads_both_networks_of_the_article(seeded):
+    assert set(Network.objects.values_list("slug", flat=True)) >= {
+        "global-pro-bono-network",
+        "points-of-light",
+    }
+    assert Network.objects.get(slug="global-pro-bono-network").headquarters_country == ""
+
+
+def test_it_loads_every_organisation_of_the_article_with_its_country(seeded):
+    for slug, country in ARTICLE_ORGANISATIONS.items():
+        facilitator = Facilitator.objects.get(slug=slug)
+        assert facilitator.headquarters_country == country, slug
+        assert facilitator.countries.filter(code=country).exists(), slug
+
+
+def test_it_loads_every_initiative_of_the_article_with_its_countries_and_source(seeded):
+    for slug, countries in ARTICLE_INITIATIVES.items():
+        initiative = Initiative.objects.get(slug=slug)
+        assert set(initiative.countries.values_list("code", flat=True)) == countries, slug
+        assert initiative.source_url.startswith("http"), slug
+        assert initiative.is_published, slug
+
+
+def test_it_keeps_pro_bono_lab_as_closed_and_in_both_networks(seeded):
+    lab = Facilitator.objects.get(slug="pro-bono-lab")
+    assert not lab.is_active
+    assert lab.closed_year == 2025
+    assert set(lab.networks.values_list("slug", flat=True)) == {
+        "global-pro-bono-network",
+        "points-of-light",
+    }
+
+
+def test_it_records_the_hackathon_figures(seeded):
+    hackathon = Initiative.objects.get(slug="wirvsvirus-hackathon")
+    assert hackathon.period == "20 March 2020 – 22 March 2020"
+    assert "42,968" in hackathon.figures_note
+    assert hackathon.kind == Initiative.Kind.HACKATHON
+
+
+def test_loading_twice_changes_nothing(seeded):
+    def snapshot():
+        return {
+            "initiatives": list(Initiative.objects.order_by("slug").values()),
+            "facilitators": list(Facilitator.objects.order_by("slug").values()),
+            "memberships": sorted(Membership.objects.values_list("facilitator", "network")),
+            "tags": sorted(Initiative.tags.through.objects.values_list("content_object", "tag")),
+            "countries": sorted(
+                Initiative.countries.through.objects.values_list("initiative", "country")
+            ),
+        }
+
+    before = snapshot()
+    call_command("load_seed", verbosity=0)
+    assert snapshot() == before
+
+
+def test_it_refuses_seed_content_with_an_unknown_country_and_saves_nothing(db, tmp_path):
+    seed = json.loads((settings.BASE_DIR / "fixtures" / "seed.json").read_text())
+    seed["initiatives"][0]["countries"] = ["XX"]
+    path = tmp_path / "seed.json"
+    path.write_text(json.dumps(seed))
+    with pytest.raises(CommandError, match="unknown country codes"):
+        call_command("load_seed", str(path), verbosity=0)
+    assert not Initiative.objects.exists()
+
+
+def test_it_refuses_a_file_that_is_not_json(db, tmp_path):
+    path = tmp_path / "seed.json"
+    path.write_text("{not json")
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("load_seed", str(path), verbosity=0)
