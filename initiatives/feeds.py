@@ -1,4 +1,5 @@
 from django.contrib.syndication.views import Feed
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
@@ -21,7 +22,10 @@ class InitiativeFeed(Feed):
         return _("%(title)s · Pro Bono Directory") % {"title": finder.title}
 
     def link(self, finder):
-        return "/initiatives/" + finder.query.querystring(page=1)
+        return reverse("initiative_list") + finder.query.querystring(page=1)
+
+    def feed_url(self, finder):
+        return reverse("initiative_feed") + finder.query.querystring(page=1)
 
     def subtitle(self, finder):
         return _("The newest published initiatives: %s.") % finder.describe(count=False)

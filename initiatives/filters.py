@@ -93,9 +93,8 @@ class InitiativeFilter(django_filters.FilterSet):
         model = Initiative
         fields = []
 
-    def __init__(self, data, queryset, vocabulary, language="en"):
+    def __init__(self, data, queryset, vocabulary):
         super().__init__(data, queryset)
-        self.language = language
         for name in FILTERS:
             self.filters[name].extra["choices"] = list(vocabulary.labels(name).items())
 
@@ -134,4 +133,4 @@ class InitiativeFilter(django_filters.FilterSet):
         return queryset.filter(active)
 
     def filter_search(self, queryset, name, text):
-        return search.apply(queryset, text, self.language)
+        return search.apply(queryset, text)

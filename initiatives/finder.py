@@ -8,8 +8,8 @@ from django.db.models.functions import Lower
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.text import capfirst
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from initiatives import facets, search
 from initiatives.filters import SORT_CHOICES, STATUS_CHOICES, InitiativeFilter, Vocabulary
@@ -67,7 +67,6 @@ class Finder:
         self.request = request
         self.base = base
         self.fixed = fixed or {}
-        self.language = get_language()
         self.vocabulary = Vocabulary.load()
         self.query = clean_query(request.GET, self.vocabulary, fixed=self.fixed)
         self.filterset = self.filterset_for()
@@ -99,7 +98,7 @@ class Finder:
                 data.setlist(name, values)
         if self.query.q:
             data["q"] = self.query.q
-        return InitiativeFilter(data, self.base, self.vocabulary, self.language)
+        return InitiativeFilter(data, self.base, self.vocabulary)
 
     def ordered(self, results):
         if self.query.sort == "relevance" and search.uses_full_text_search():

@@ -1,7 +1,6 @@
 import random
 import time
 from datetime import UTC, date, datetime, timedelta
-from datetime import time as clock_time
 from itertools import accumulate
 
 from django.core.management.base import BaseCommand
@@ -9,32 +8,28 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 from taggit.models import Tag
 
+from initiatives import search
 from initiatives.models import Crisis, Initiative, Sector, TaggedInitiative
 from networks.models import Country, Facilitator, Membership, Network
 
 PREFIX = "demo-"
 BATCH_SIZE = 5000
-WORDS = [
-    "access", "accountability", "advice", "advocacy", "alliance", "architects", "asylum",
-    "audit", "awareness", "bank", "beneficiaries", "bookkeeping", "budget", "business",
-    "capacity", "care", "caregivers", "charity", "children", "cities", "citizens", "civic",
-    "climate", "clinic", "coaching", "coalition", "communities", "community", "consulting",
-    "cooperative", "counselling", "court", "crisis", "data", "debt", "design", "designers",
-    "digital", "disability", "displaced", "donors", "drought", "education", "elders",
-    "emergency", "employment", "energy", "engineers", "entrepreneurs", "evaluation",
-    "evictions", "experts", "families", "farmers", "finance", "food", "fundraising",
-    "governance", "grants", "health", "homeless", "hospitals", "housing", "human", "inclusion",
-    "income", "independent", "infrastructure", "justice", "knowledge", "land", "language",
-    "law", "lawyers", "leadership", "learning", "legal", "literacy", "local", "marketing",
-    "media", "mediation", "medical", "mentoring", "mentors", "migrants", "network",
-    "nonprofit", "nurses", "online", "open", "partners", "patients", "pension", "planning",
-    "platform", "policy", "practical", "professionals", "program", "protection", "public",
-    "reform", "refugees", "regional", "relief", "remote", "research", "resilience", "rights",
-    "rural", "safety", "sanitation", "schools", "shelter", "skills", "small", "social",
-    "software", "strategy", "students", "support", "survivors", "sustainable", "teachers",
-    "technical", "tenants", "training", "translation", "translators", "transparency", "trust",
-    "volunteer", "volunteers", "water", "welfare", "women", "workers", "workshops", "youth",
-]  # fmt: skip
+WORDS = """
+    access accountability advice advocacy alliance architects asylum audit awareness bank
+    beneficiaries bookkeeping budget business capacity care caregivers charity children cities
+    citizens civic climate clinic coaching coalition communities community consulting
+    cooperative counselling court crisis data debt design designers digital disability displaced
+    donors drought education elders emergency employment energy engineers entrepreneurs
+    evaluation evictions experts families farmers finance food fundraising governance grants
+    health homeless hospitals housing human inclusion income independent infrastructure justice
+    knowledge land language law lawyers leadership learning legal literacy local marketing media
+    mediation medical mentoring mentors migrants network nonprofit nurses online open partners
+    patients pension planning platform policy practical professionals program protection public
+    reform refugees regional relief remote research resilience rights rural safety sanitation
+    schools shelter skills small social software strategy students support survivors
+    sustainable teachers technical tenants training translation translators transparency trust
+    volunteer volunteers water welfare women workers workshops youth
+""".split()
 SECTORS = [
     "Legal aid", "Mental health", "Civic tech", "Education", "Health care", "Housing",
     "Employment", "Migration and asylum", "Environment and climate", "Disaster relief",
@@ -51,11 +46,11 @@ CRISES = [
     ("Earthquake relief", date(2023, 2, 6), date(2023, 8, 31)),
     ("Displacement emergency", date(2022, 2, 24), None),
 ]
-# The countries that hold the most initiatives come first, as in a real directory.
+# The countries with the most initiatives come first, as in a real directory.
 HEAD_COUNTRIES = ["US", "GB", "FR", "DE", "IN", "BR", "ES", "IT", "CA", "KE", "NG", "ZA"]
+COUNTRY_SKEW = 0.75  # Zipf exponent that gives the first country some 15% of initiatives.
 FIRST_DAY, DAYS = date(2000, 1, 1), (date(2026, 12, 31) - date(2000, 1, 1)).days
-KINDS = Initiative.Kind.values
-PRECISIONS = Initiative.DatePrecision.values
+LONGEST_WORD = max(map(len, WORDS))
 # (key in an initiative's links, through model, its initiative field, its other field)
 LINKS = [
     ("countries", Initiative.countries.through, "initiative", "country"),
@@ -88,23 +83,21 @@ class Command(BaseCommand):
 
 
 def delete_demo_rows():
-    demo = {"slug__startswith": PREFIX}
     links = [
         through.objects.filter(**{f"{field}__slug__startswith": PREFIX})
         for _, through, field, _ in LINKS
     ]
     # Initiatives go before what they protect: facilitators, networks and crises.
     models = [Initiative, Tag, Facilitator, Network, Sector, Crisis]
-    querysets = links + [model.objects.filter(**demo).only("pk") for model in models]
-    return sum(queryset.delete()[0] for queryset in querysets)
+    querysets = links + [model.objects.filter(slug__startswith=PREFIX) for model in models]
+    return sum(queryset.only("pk").delete()[0] for queryset in querysets)
 
 
 def insert(model, rows):
-    """Insert dicts of column values, the other columns taking their defaults: COPY on PostgreSQL,
-    else one executemany.
+    """Insert dicts of column values (other columns get their defaults), without returning pks.
 
-    At 100 000 initiatives this is several times faster than bulk_create, and it keeps the
-    created_at that bulk_create would overwrite with the clock. Primary keys are not returned.
+    COPY on PostgreSQL, else executemany: at 100 000 initiatives several times faster than
+    bulk_create, and it keeps the created_at that bulk_create would overwrite with the clock.
     """
     if not rows:
         return
@@ -118,16 +111,16 @@ def insert(model, rows):
             with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in values:
                     copy.write_row(row)
-        else:
-            values = [
-                [
-                    field.get_db_prep_save(value, connection)
-                    for field, value in zip(fields, row, strict=True)
-                ]
-                for row in values
+            return
+        prepared = [
+            [
+                field.get_db_prep_save(value, connection)
+                for field, value in zip(fields, row, strict=True)
             ]
-            placeholders = ", ".join(["%s"] * len(fields))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)
+            for row in values
+        ]
+        placeholders = ", ".join(["%s"] * len(fields))
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", prepared)
 
 
 def zipf(count, exponent):
@@ -146,8 +139,8 @@ def pick(rng, items, cum_weights, count):
 
 
 def words(rng, low, high):
-    """Random words, joined, between `low` and `high` characters long."""
-    target = rng.randint(low, high - max(map(len, WORDS)) - 1)
+    """Random words, lower-case, between `low` and `high` characters long."""
+    target = rng.randint(low, high - LONGEST_WORD - 1)
     chosen = [rng.choice(WORDS)]
     while len(" ".join(chosen)) < target:
         chosen.append(rng.choice(WORDS))
@@ -171,14 +164,12 @@ def create_directory(rng):
     tail = [code for code in codes if code not in HEAD_COUNTRIES]
     rng.shuffle(tail)
     countries = [code for code in HEAD_COUNTRIES if code in codes] + tail
+    # A pool of sentences makes 100 000 descriptions cheap; their words still vary.
     sentences = [
         " ".join(rng.choices(WORDS, k=rng.randint(6, 16))).capitalize() + "." for _ in range(2000)
     ]
     sectors = Sector.objects.bulk_create(
-        Sector(
-            name=name, slug=f"{PREFIX}{slugify(name)}", description=prose(rng, sentences, 120, 280)
-        )
-        for name in SECTORS
+        named(Sector, name, description=prose(rng, sentences, 120, 280)) for name in SECTORS
     )
     networks = Network.objects.bulk_create(
         organisation(rng, Network, n, countries, sentences) for n in range(20)
@@ -186,6 +177,7 @@ def create_directory(rng):
     facilitators = Facilitator.objects.bulk_create(
         organisation(rng, Facilitator, n, countries, sentences) for n in range(200)
     )
+    Operation, weights = Facilitator.countries.through, zipf(len(countries), COUNTRY_SKEW)
     memberships, operations = [], []
     for facilitator in facilitators:
         for network in rng.sample(networks, rng.randint(1, 3)):
@@ -193,22 +185,18 @@ def create_directory(rng):
             memberships.append(
                 Membership(facilitator=facilitator, network=network, joined_year=joined)
             )
-        for code in pick(rng, countries, zipf(len(countries), 0.8), rng.randint(1, 4)):
-            operations.append(
-                Facilitator.countries.through(facilitator=facilitator, country_id=code)
-            )
+        for code in pick(rng, countries, weights, rng.randint(1, 4)):
+            operations.append(Operation(facilitator=facilitator, country_id=code))
     Membership.objects.bulk_create(memberships, batch_size=BATCH_SIZE)
-    Facilitator.countries.through.objects.bulk_create(operations, batch_size=BATCH_SIZE)
+    Operation.objects.bulk_create(operations, batch_size=BATCH_SIZE)
     crises = Crisis.objects.bulk_create(
-        Crisis(name=name, slug=f"{PREFIX}{slugify(name)}", started_on=start, ended_on=end)
-        for name, start, end in CRISES
+        named(Crisis, name, started_on=start, ended_on=end) for name, start, end in CRISES
     )
-    tag_names = []
-    while len(tag_names) < 500:
-        name = PREFIX + "-".join(rng.sample(WORDS, 2))
-        if name not in tag_names:
-            tag_names.append(name)
-    tags = Tag.objects.bulk_create(Tag(name=name, slug=name) for name in tag_names)
+    pairs = [f"{first}-{second}" for first in WORDS for second in WORDS if first != second]
+    # Tags are named like their slug, so that no real tag has the name of a demo one.
+    tags = Tag.objects.bulk_create(
+        Tag(name=PREFIX + pair, slug=PREFIX + pair) for pair in rng.sample(pairs, 500)
+    )
     return {
         "sentences": sentences,
         "countries": countries,
@@ -217,7 +205,15 @@ def create_directory(rng):
         "facilitators": [facilitator.pk for facilitator in facilitators],
         "crises": [crisis.pk for crisis in crises],
         "tags": [tag.pk for tag in tags],
+        "names": {
+            "facilitators": {facilitator.pk: facilitator.name for facilitator in facilitators},
+            "tags": {tag.pk: tag.name for tag in tags},
+        },
     }
+
+
+def named(model, name, **fields):
+    return model(name=name, slug=f"{PREFIX}{slugify(name)}", **fields)
 
 
 def organisation(rng, model, number, countries, sentences):
@@ -246,7 +242,7 @@ def organisation(rng, model, number, countries, sentences):
 def create_initiatives(rng, count, refs):
     """Insert initiatives and their links in batches, yielding how many are done."""
     weights = {
-        "countries": zipf(len(refs["countries"]), 0.75),
+        "countries": zipf(len(refs["countries"]), COUNTRY_SKEW),
         "sectors": zipf(len(refs["sectors"]), 0.5),
         "tags": zipf(len(refs["tags"]), 1.0),
     }
@@ -257,26 +253,24 @@ def create_initiatives(rng, count, refs):
         slugs = [row["slug"] for row, links in batch]
         ids = dict(Initiative.objects.filter(slug__in=slugs).values_list("slug", "pk"))
         for key, through, field, other in LINKS:
-            insert(
-                through,
-                [
-                    {f"{field}_id": ids[row["slug"]], f"{other}_id": value}
-                    for row, links in batch
-                    for value in links[key]
-                ],
-            )
+            rows = [
+                {f"{field}_id": ids[row["slug"]], f"{other}_id": value}
+                for row, links in batch
+                for value in links[key]
+            ]
+            insert(through, rows)
         yield numbers.stop
 
 
 def initiative(rng, number, refs, weights):
     """The column values of one initiative, and what it links to."""
     title = words(rng, 30, 90)
-    precision = rng.choices(PRECISIONS, cum_weights=[70, 90, 100])[0]
+    precision = rng.choices(Initiative.DatePrecision.values, cum_weights=[70, 90, 100])[0]
     started = FIRST_DAY + timedelta(days=rng.randrange(DAYS))
     if precision != "day":
         started = started.replace(day=1, month=1 if precision == "year" else started.month)
     ended = None if rng.random() < 0.3 else started + timedelta(days=rng.randint(1, 3000))
-    created = datetime.combine(started, clock_time(), tzinfo=UTC) + timedelta(
+    created = datetime(started.year, started.month, started.day, tzinfo=UTC) + timedelta(
         days=rng.randint(0, 365), seconds=rng.randrange(86400)
     )
     published = created + timedelta(hours=rng.randint(1, 720)) if rng.random() < 0.95 else None
@@ -286,7 +280,7 @@ def initiative(rng, number, refs, weights):
         "slug": f"{PREFIX}{number}-{title.replace(' ', '-')}"[:100].rstrip("-"),
         "summary": prose(rng, refs["sentences"], 120, 280),
         "description": prose(rng, refs["sentences"], 600, 2000),
-        "kind": rng.choice(KINDS),
+        "kind": rng.choice(Initiative.Kind.values),
         "facilitator_id": rng.choice(refs["facilitators"]) if lead < 0.7 else None,
         "network_id": rng.choice(refs["networks"]) if 0.7 <= lead < 0.8 else None,
         "other_organisations": words(rng, 20, 80).title() if lead >= 0.8 else "",
@@ -306,12 +300,23 @@ def initiative(rng, number, refs, weights):
         "created_at": created,
         "updated_at": published or created,
     }
+    partners = rng.choices([0, 1, 2], weights=[75, 15, 10])[0]
     links = {
         "countries": pick(rng, refs["countries"], weights["countries"], rng.randint(1, 3)),
         "sectors": pick(rng, refs["sectors"], weights["sectors"], rng.randint(1, 3)),
         "tags": pick(rng, refs["tags"], weights["tags"], rng.choice([2, 3, 3, 4])),
-        "partners": rng.sample(refs["facilitators"], rng.randint(1, 2))
-        if rng.random() < 0.25
-        else [],
+        # A lead is never its own partner, so facet counts add up.
+        "partners": [
+            pk for pk in rng.sample(refs["facilitators"], partners) if pk != row["facilitator_id"]
+        ],
     }
+    names = refs["names"]
+    row["search_document"] = search.document(
+        row["title"],
+        row["summary"],
+        " ".join(names["tags"][pk] for pk in links["tags"]),
+        names["facilitators"].get(row["facilitator_id"], ""),
+        row["other_organisations"],
+        row["description"],
+    )
     return row, links
