@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
@@ -27,6 +28,7 @@ class Sector(models.Model):
     description = models.TextField(_("description"), blank=True, default="")
 
     objects = SectorQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("sector")
@@ -48,6 +50,8 @@ class Crisis(models.Model):
     description = models.TextField(_("description"), blank=True, default="")
     started_on = models.DateField(_("started on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("crisis")
@@ -233,10 +237,15 @@ class Initiative(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = InitiativeQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["search_document", "search_vector", "updated_at"],
+        m2m_fields=[countries, sectors, partners],
+    )
 
     class Meta:
         verbose_name = _("initiative")
         verbose_name_plural = _("initiatives")
+        permissions = [("publish_initiative", _("Can publish and unpublish initiatives"))]
         ordering = ["-started_on", "title"]
         constraints = [
             models.CheckConstraint(
@@ -285,6 +294,17 @@ class Initiative(models.Model):
             )
         if self.status == self.Status.PUBLISHED and not self.source_url:
             raise ValidationError({"source_url": _("A published initiative needs a source link.")})
+
+    def missing_for_publication(self):
+        """What a reader would miss if this were published now, in an editor's words."""
+        missing = []
+        if not self.summary:
+            missing.append(str(_("a summary")))
+        if not self.source_url:
+            missing.append(str(_("a source link")))
+        if self.pk and not self.countries.exists():
+            missing.append(str(_("a country")))
+        return missing
 
     @property
     def is_published(self):

@@ -6,6 +6,7 @@ from django_countries import countries as all_countries
 from initiatives import structured_data
 from initiatives.finder import Finder
 from initiatives.models import Initiative, Sector
+from initiatives.slugs import follow_renamed_slugs
 from networks.models import Country, Facilitator, Network
 
 
@@ -41,9 +42,17 @@ def initiative_list(request):
     return finder_page(request, "initiatives/initiative_list.html", Initiative.objects.published())
 
 
+def visible_initiatives(request):
+    """Readers see published initiatives; staff also preview drafts."""
+    if request.user.has_perm("initiatives.view_initiative"):
+        return Initiative.objects.all()
+    return Initiative.objects.published()
+
+
+@follow_renamed_slugs(visible_initiatives)
 def initiative_detail(request, slug):
     initiative = get_object_or_404(
-        Initiative.objects.published()
+        visible_initiatives(request)
         .select_related("facilitator", "crisis", "network")
         .prefetch_related("countries", "sectors", "partners", "tags"),
         slug=slug,
@@ -53,7 +62,11 @@ def initiative_detail(request, slug):
         "structured_data": structured_data.for_initiative(initiative, request),
         "canonical_url": request.build_absolute_uri(initiative.get_absolute_url()),
     }
-    return render(request, "initiatives/initiative_detail.html", context)
+    response = render(request, "initiatives/initiative_detail.html", context)
+    if not initiative.is_published:
+        # A preview is for this staff member only: no shared cache keeps it.
+        response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def robots_txt(request):
@@ -87,6 +100,7 @@ def sector_list(request):
     return render(request, "initiatives/sector_list.html", {"sectors": sectors})
 
 
+@follow_renamed_slugs(lambda request: Sector.objects.all())
 def sector_detail(request, slug):
     sector = get_object_or_404(Sector, slug=slug)
     return finder_page(

@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from networks.models import Country, Facilitator, Membership, Network
+from networks.resources import FacilitatorResource
 
 
 @admin.register(Country)
@@ -37,17 +40,23 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Network)
-class NetworkAdmin(admin.ModelAdmin):
+class NetworkAdmin(SimpleHistoryAdmin):
     list_display = ["name", "acronym", "founded_year", "headquarters_country"]
-    search_fields = ["name", "acronym", "description"]
+    search_fields = ["name", "slug", "acronym", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Facilitator)
-class FacilitatorAdmin(admin.ModelAdmin):
+class FacilitatorAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [FacilitatorResource]
     list_display = ["name", "headquarters_country", "city", "founded_year", "is_active"]
-    list_filter = ["is_active", "networks", "headquarters_country"]
-    search_fields = ["name", "acronym", "city", "description"]
+    list_filter = [
+        "is_active",
+        "networks",
+        ("countries", admin.RelatedOnlyFieldListFilter),
+        "headquarters_country",
+    ]
+    search_fields = ["name", "slug", "acronym", "city", "description"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["countries"]
     inlines = [MembershipInline]

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 FOUNDING_YEAR_VALIDATORS = [MinValueValidator(1800), MaxValueValidator(2100)]
 
@@ -85,6 +86,8 @@ class Network(models.Model):
         _("headquarters city"), max_length=100, blank=True, default=""
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("network")
         verbose_name_plural = _("networks")
@@ -141,6 +144,7 @@ class Facilitator(models.Model):
     )
 
     objects = FacilitatorQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[countries])
 
     class Meta:
         verbose_name = _("facilitator")
@@ -176,6 +180,8 @@ class Membership(models.Model):
     joined_year = models.PositiveSmallIntegerField(
         _("year joined"), null=True, blank=True, validators=FOUNDING_YEAR_VALIDATORS
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("membership")

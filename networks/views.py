@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from initiatives import structured_data
 from initiatives.finder import PAGE_SIZE, PageLinks
 from initiatives.models import Initiative
+from initiatives.slugs import follow_renamed_slugs
 from initiatives.views import finder_page
 from networks.models import Country, Facilitator, Membership, Network
 
@@ -16,6 +17,7 @@ def network_list(request):
     return render(request, "networks/network_list.html", {"networks": networks})
 
 
+@follow_renamed_slugs(lambda request: Network.objects.all())
 def network_detail(request, slug):
     network = get_object_or_404(Network, slug=slug)
     memberships = network.memberships.select_related("facilitator").order_by("facilitator__name")
@@ -41,6 +43,7 @@ def facilitator_list(request):
     return render(request, "networks/facilitator_list.html", {"page": page, "page_links": links})
 
 
+@follow_renamed_slugs(lambda request: Facilitator.objects.all())
 def facilitator_detail(request, slug):
     facilitator = get_object_or_404(
         Facilitator.objects.prefetch_related("countries", WITH_NETWORKS), slug=slug

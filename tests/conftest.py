@@ -1,4 +1,7 @@
 import datetime
+import html
+import re
+import types
 
 import pytest
 
@@ -79,3 +82,142 @@ def draft(facilitator, legal, covid):
         countries=["PT"],
         status=Initiative.Status.DRAFT,
     )
+
+
+@pytest.fixture
+def directory(petition, draft, facilitator, network, legal, covid):
+    """A small directory for the finder, counted by hand in the finder tests.
+
+    slug                lead                  countries  sectors     crisis  dates
+    eu-health-petition  The Good Lobby        BE         legal       covid   2020-03-28..2020-04-30
+    reserve-civique     Pro Bono Lab (+TGL)   FR         tech        covid   2020-03-20..ongoing
+    refugee-help-desk   European network      BE PL      legal       war     2022-03-01..2023-06-30
+    nurses-helpline     Taproot               US         health      covid   2021-01-10..ongoing
+    ukraine-hackathon   Pro Bono Lab          FR PL      legal tech  war     2022-03-15..2022-03-17
+    secret-draft        (a draft: not shown)  PT         legal       covid
+
+    The Good Lobby (TGL) partners in the Réserve. It and Pro Bono Lab belong to the Global Pro
+    Bono Network; Taproot to the European Pro Bono Alliance, which runs the help desk itself.
+    """
+    health = Sector.objects.create(name="Mental health", slug="health")
+    tech = Sector.objects.create(name="Civic tech", slug="tech")
+    war = Crisis.objects.create(
+        name="War in Ukraine", slug="war-in-ukraine", started_on=datetime.date(2022, 2, 24)
+    )
+    european = Network.objects.create(
+        name="European Pro Bono Alliance", slug="european-pro-bono-alliance"
+    )
+    lab = Facilitator.objects.create(name="Pro Bono Lab", slug="pro-bono-lab")
+    Membership.objects.create(facilitator=lab, network=network)
+    taproot = Facilitator.objects.create(name="Taproot Foundation", slug="taproot")
+    Membership.objects.create(facilitator=taproot, network=european)
+    reserve = make_initiative(
+        "Réserve Civique numérique",
+        "reserve-civique",
+        summary="Volunteers lend their skills to associations during lockdown.",
+        facilitator=lab,
+        crisis=covid,
+        kind=Initiative.Kind.SKILLS_BASED_VOLUNTEERING,
+        countries=["FR"],
+        sectors=[tech],
+        tags=["volunteering", "remote"],
+        started_on=datetime.date(2020, 3, 20),
+    )
+    reserve.partners.set([facilitator])
+    help_desk = make_initiative(
+        "Legal help desk for refugees",
+        "refugee-help-desk",
+        summary="A volunteer lawyer answers questions from people fleeing the war.",
+        network=european,
+        crisis=war,
+        kind=Initiative.Kind.LEGAL_ADVICE,
+        countries=["BE", "PL"],
+        sectors=[legal],
+        tags=["refugees"],
+        started_on=datetime.date(2022, 3, 1),
+        ended_on=datetime.date(2023, 6, 30),
+    )
+    helpline = make_initiative(
+        "Helpline for nurses",
+        "nurses-helpline",
+        summary="Counsellors listen to nurses after long shifts.",
+        facilitator=taproot,
+        crisis=covid,
+        kind=Initiative.Kind.PSYCHOLOGICAL_SUPPORT,
+        countries=["US"],
+        sectors=[health],
+        tags=["nurses", "remote"],
+        started_on=datetime.date(2021, 1, 10),
+    )
+    hackathon = make_initiative(
+        "Hackathon for Ukraine",
+        "ukraine-hackathon",
+        summary="Developers build tools for refugee support, with nurses and doctors.",
+        facilitator=lab,
+        crisis=war,
+        kind=Initiative.Kind.HACKATHON,
+        countries=["FR", "PL"],
+        sectors=[legal, tech],
+        tags=["hackathon"],
+        started_on=datetime.date(2022, 3, 15),
+        ended_on=datetime.date(2022, 3, 17),
+    )
+    return types.SimpleNamespace(
+        petition=petition,
+        reserve=reserve,
+        help_desk=help_desk,
+        helpline=helpline,
+        hackathon=hackathon,
+        draft=draft,
+        good_lobby=facilitator,
+        lab=lab,
+        taproot=taproot,
+        global_network=network,
+        european=european,
+        legal=legal,
+        health=health,
+        tech=tech,
+        covid=covid,
+        war=war,
+    )
+
+
+def shown_slugs(response):
+    """The initiatives a finder page lists, in order, as a reader sees them: one card each."""
+    content = response.content.decode()
+    return re.findall(r'class="card__title"><a href="/initiatives/([\w-]+)/"', content)
+
+
+def notices(response):
+    """The lines of the "Part of this link could not be used" notice, unescaped."""
+    block = re.search(
+        r'<div class="notice" role="status">(.*?)</div>', response.content.decode(), re.S
+    )
+    return (
+        [html.unescape(line) for line in re.findall(r"<li>(.*?)</li>", block[1])] if block else []
+    )
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user("edith", "edith@example.org", "not-used-here")
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def client_factory():
+    """Fresh clients, for a reader who is not the logged-in staff member."""
+    from django.test import Client
+
+    return Client
