@@ -149,8 +149,6 @@ STORAGES = {
 }
 
 TAGGIT_CASE_INSENSITIVE = True
-# Django 6's default, now: a URL typed without a scheme is taken as https.
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # A CSV import with one invalid row saves nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True

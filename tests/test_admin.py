@@ -286,7 +286,8 @@ def test_create_editor_asks_for_a_password_and_adds_the_account_to_editors(
     monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
     call_command("create_editor", "nadia", email="nadia@example.org")
     user = django_user_model.objects.get(username="nadia")
-    assert user.is_staff and not user.is_superuser
+    assert user.is_staff
+    assert not user.is_superuser
     assert user.check_password("a-long-enough-passphrase")
     assert list(user.groups.values_list("name", flat=True)) == ["Editors"]
 
