@@ -7,7 +7,7 @@ since values within one filter combine with OR. Each facet is one or two grouped
 import collections
 import dataclasses
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -83,11 +83,12 @@ def counts_for(name, ids):
         rows = initiatives.exclude(**{f"{field}__isnull": True}).values_list(field)
         return dict(rows.annotate(n=Count("*")))
     if name == "facilitator":
-        # A facilitator counts the initiatives it leads and those it partners in; the model
-        # keeps a lead out of its own partners, so the two never overlap.
+        # A facilitator counts the initiatives it leads and those it partners in, once each.
         led = initiatives.exclude(facilitator=None).values_list("facilitator__slug")
-        partnered = Initiative.partners.through.objects.filter(initiative__in=ids).values_list(
-            "facilitator__slug"
+        partnered = (
+            Initiative.partners.through.objects.filter(initiative__in=ids)
+            .exclude(facilitator=F("initiative__facilitator"))
+            .values_list("facilitator__slug")
         )
         return add_counts(led.annotate(n=Count("*")), partnered.annotate(n=Count("*")))
     if name == "network":

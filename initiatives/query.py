@@ -16,6 +16,7 @@ from initiatives.filters import FILTERS, MAX_VALUES, SORT_CHOICES
 
 SORTS = [value for value, label in SORT_CHOICES]
 MAX_PAGE = 10**6
+REPLACEMENT = "\ufffd"
 
 
 @dataclasses.dataclass
@@ -51,7 +52,8 @@ class CleanQuery:
         """The canonical query string with one value (or a whole parameter) removed, page 1."""
         filters = dict(self.filters)
         if name == "q":
-            return self.querystring(q="", sort="newest" if self.sort == "relevance" else self.sort)
+            sort = "newest" if self.sort == "relevance" else self.sort
+            return self.querystring(q="", sort=sort, page=1)
         kept = [v for v in filters.get(name, []) if value is not None and v != value]
         filters[name] = kept
         return self.querystring(filters=filters, page=1)
@@ -65,6 +67,7 @@ def strip_control_characters(value):
     return "".join(char for char in value if unicodedata.category(char)[0] != "C")
 
 
+
 def clean_query(querydict, vocabulary, fixed=()):
     """Return a CleanQuery from request.GET, ignoring (and noting) everything invalid."""
     query = CleanQuery(filters={})
@@ -73,7 +76,11 @@ def clean_query(querydict, vocabulary, fixed=()):
         raw_values = querydict.getlist(name)
         values = [strip_control_characters(value).strip() for value in raw_values]
         if values != [value.strip() for value in raw_values]:
-            notices.append(_("Removed invisible control characters from “%s”.") % name[:40])
+            notices.append(_("Removed invisible control characters from “%s”.") % clean_name(name))
+        if name == "q" and any(REPLACEMENT in value for value in values):
+            # Django leaves a replacement mark where the bytes were not UTF-8.
+            values = [value.replace(REPLACEMENT, "") for value in values]
+            notices.append(_("Removed bytes that are not valid text from “q”."))
         if name in fixed:
             notices.append(_("Ignored “%s”: this page is already about one.") % name)
         elif name in FILTERS:

@@ -153,5 +153,8 @@ TAGGIT_CASE_INSENSITIVE = True
 # A CSV import with one invalid row saves nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Importing needs the right to change entries; exporting, the right to view them.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 SITE_NAME = "Pro Bono Directory"
