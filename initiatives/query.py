@@ -67,7 +67,6 @@ def strip_control_characters(value):
     return "".join(char for char in value if unicodedata.category(char)[0] != "C")
 
 
-
 def clean_query(querydict, vocabulary, fixed=()):
     """Return a CleanQuery from request.GET, ignoring (and noting) everything invalid."""
     query = CleanQuery(filters={})
