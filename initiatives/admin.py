@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from initiatives.models import Crisis, Initiative, Sector
 from initiatives.resources import InitiativeResource
+from networks.admin import AllOrNothingImportMixin
 from networks.models import Network
 
 
@@ -40,7 +41,7 @@ class NetworkFilter(admin.SimpleListFilter):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class InitiativeAdmin(AllOrNothingImportMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [InitiativeResource]
     list_display = ["title", "lead", "country_list", "kind", "started_on", "status", "updated_at"]
     list_filter = [

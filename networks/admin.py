@@ -1,4 +1,5 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from import_export.admin import ImportExportModelAdmin
@@ -33,6 +34,22 @@ class CountryAdmin(admin.ModelAdmin):
         return False
 
 
+class AllOrNothingImportMixin:
+    """Say so when a confirmed import saved nothing, instead of the library's "finished"."""
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            messages.error(
+                request,
+                _(
+                    "Nothing was imported: some rows became invalid since the preview. "
+                    "Import the file again to see why."
+                ),
+            )
+            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+        return super().process_result(result, request)
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 1
@@ -47,7 +64,7 @@ class NetworkAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Facilitator)
-class FacilitatorAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class FacilitatorAdmin(AllOrNothingImportMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [FacilitatorResource]
     list_display = ["name", "headquarters_country", "city", "founded_year", "is_active"]
     list_filter = [

@@ -451,3 +451,14 @@ def test_a_staff_member_without_permissions_can_neither_import_nor_export(
     for model in ("initiatives/initiative", "networks/facilitator"):
         assert client.get(f"{ADMIN}{model}/import/").status_code == 403
         assert client.get(f"{ADMIN}{model}/export/").status_code == 403
+
+
+def test_a_confirm_that_no_longer_validates_says_nothing_was_imported(editor_client, legal):
+    text = csv_text(initiative_row(sectors="legal"))
+    response = preview(editor_client, INITIATIVES, text)
+    assert "confirm_form" in response.context, errors_of(response)
+    legal.delete()
+    response = confirm(editor_client, INITIATIVES, response)
+    assert "Nothing was imported" in response.content.decode()
+    assert "Import finished" not in response.content.decode()
+    assert not Initiative.objects.exists()
