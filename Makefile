@@ -8,7 +8,7 @@ PORT ?= 8000
 # Local development runs with DEBUG on and an embedded SQLite database unless told otherwise.
 export DEBUG ?= true
 
-.PHONY: run test install install-test migrate seed lint format check clean
+.PHONY: run test install install-test migrate seed lint format check clean map
 
 run: install migrate seed
 	@echo
@@ -54,6 +54,10 @@ lint: check
 format: install-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Rebuild networks/world_map.json from Natural Earth shapes (npm's world-atlas); needs node.
+map: install
+	$(BIN)/python scripts/build_world_map.py
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -142,7 +142,9 @@ def facets(filterset_for, query, vocabulary, exclude=()):
         counts = counts_for(name, ids)
         selected = set(query.filters.get(name, []))
         labels = option_labels(name, vocabulary, counts)
-        labels.update({value: value for value in selected if value not in labels})
+        labels.update(
+            {value: vocabulary.label(name, value) for value in selected if value not in labels}
+        )
         options = [
             Option(value, str(label), counts.get(value, 0), value in selected)
             for value, label in labels.items()

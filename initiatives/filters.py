@@ -12,6 +12,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from initiatives import search
 from initiatives.models import Crisis, Initiative, Sector, TaggedInitiative
@@ -74,6 +75,17 @@ class Vocabulary:
             return self.countries
         return getattr(self, {"crisis": "crises"}.get(name, f"{name}s"))
 
+    def accepts(self, name, value):
+        """Any ISO country code is a valid (if empty) choice; other values must exist."""
+        if name == "country":
+            return len(value) == 2 and bool(countries.alpha2(value))
+        return value in self.labels(name)
+
+    def label(self, name, value):
+        if name == "country":
+            return str(countries.name(value.upper()) or value)
+        return str(self.labels(name).get(value, value))
+
 
 class InitiativeFilter(django_filters.FilterSet):
     """Applies already-cleaned parameters (see `clean_query`) to a queryset of initiatives."""
@@ -97,6 +109,9 @@ class InitiativeFilter(django_filters.FilterSet):
         super().__init__(data, queryset)
         for name in FILTERS:
             self.filters[name].extra["choices"] = list(vocabulary.labels(name).items())
+        self.filters["country"].extra["choices"] = [
+            (code.lower(), name) for code, name in countries
+        ]
 
     def filter_country(self, queryset, name, codes):
         through = Initiative.countries.through.objects.filter(

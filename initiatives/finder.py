@@ -11,7 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from initiatives import facets, search
+from initiatives import facets
 from initiatives.filters import SORT_CHOICES, STATUS_CHOICES, InitiativeFilter, Vocabulary
 from initiatives.query import clean_query
 
@@ -101,7 +101,7 @@ class Finder:
         return InitiativeFilter(data, self.base, self.vocabulary)
 
     def ordered(self, results):
-        if self.query.sort == "relevance" and search.uses_full_text_search():
+        if self.query.sort == "relevance" and "rank" in results.query.annotations:
             return results.order_by("-rank", *ORDERINGS["newest"])
         return results.order_by(*ORDERINGS.get(self.query.sort, ORDERINGS["newest"]))
 
@@ -155,7 +155,7 @@ class Finder:
     def label(self, name, value):
         if name == "status":
             return str(dict(STATUS_CHOICES)[value])
-        return str(self.vocabulary.labels(name).get(value, value))
+        return self.vocabulary.label(name, value)
 
     def labels(self, name):
         values = self.query.filters.get(name) or ([self.fixed[name]] if name in self.fixed else [])
@@ -174,7 +174,9 @@ class Finder:
         if facilitators := self.labels("facilitator"):
             details.append(_("run by %s") % either(facilitators))
         if networks := self.labels("network"):
-            details.append(_("in the %s network") % either(networks))
+            named = all("network" in network.casefold() for network in networks)
+            phrase = _("in the %s") if named else _("in the %s network")
+            details.append(phrase % either(networks))
         if tags := self.labels("tag"):
             details.append(_("tagged %s") % either(f"“{tag}”" for tag in tags))
         details += [lower_first(label) for label in self.labels("status")]

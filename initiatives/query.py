@@ -64,7 +64,8 @@ class CleanQuery:
 
 
 def strip_control_characters(value):
-    return "".join(char for char in value if unicodedata.category(char)[0] != "C")
+    """Control characters become spaces, so that "legal<TAB>advice" stays two words."""
+    return "".join(" " if unicodedata.category(char)[0] == "C" else char for char in value)
 
 
 def clean_query(querydict, vocabulary, fixed=()):
@@ -105,13 +106,12 @@ def clean_name(name):
 
 
 def clean_values(name, values, vocabulary, notices):
-    labels = vocabulary.labels(name)
     valid = set()
     for value in values:
         normalised = value.lower()
         if not normalised:
             continue
-        if normalised in labels:
+        if vocabulary.accepts(name, normalised):
             valid.add(normalised)
         else:
             notices.append(
@@ -135,7 +135,12 @@ def clean_text(values, notices):
         notices.append(
             _("Shortened the search to its first %d characters.") % search.MAX_QUERY_LENGTH
         )
-        text = text[: search.MAX_QUERY_LENGTH].strip()
+        # Cut between words, so that no half word is searched for.
+        cut = text[: search.MAX_QUERY_LENGTH + 1]
+        text = cut.rsplit(" ", 1)[0] if " " in cut else cut[: search.MAX_QUERY_LENGTH]
+    if text and not search.WORD.search(text):
+        notices.append(_("Ignored the search “%s”, which has no words in it.") % text[:40])
+        return ""
     return text
 
 

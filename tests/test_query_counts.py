@@ -1,10 +1,14 @@
 """Each page runs a fixed number of queries, however many rows it shows."""
 
+import datetime
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from initiatives.models import Initiative
 from networks.models import Facilitator, Membership
-from tests.conftest import make_initiative
+from tests.conftest import make_initiative, shown_slugs
 
 pytestmark = pytest.mark.django_db
 
@@ -33,24 +37,30 @@ def many_initiatives(facilitator, network, legal, covid):
         # three counts, latest initiatives + their countries + sectors, top countries,
         # sectors, networks
         ("/", 9),
-        # count, page, countries, sectors
-        ("/initiatives/", 4),
+        # six vocabularies (sectors, networks, facilitators, crises, tags, countries), count,
+        # eleven facet counts (country, sector, network run + member-led, facilitator led +
+        # partnered, crisis, tag, kind, status, year), page, its countries, its sectors
+        ("/initiatives/", 21),
         # initiative, countries, sectors, partners, tags
         ("/initiatives/initiative-1/", 5),
         # countries with their counts
         ("/countries/", 1),
-        # country, count, page, countries, sectors, facilitators
-        ("/countries/be/", 6),
+        # country, six vocabularies, count, ten facet counts (no country facet), page, its
+        # countries, its sectors, facilitators working there
+        ("/countries/be/", 22),
         ("/sectors/", 1),
-        # sector, count, page, countries, sectors
-        ("/sectors/legal/", 5),
+        # sector, six vocabularies, count, ten facet counts (no sector facet), page, its
+        # countries, its sectors
+        ("/sectors/legal/", 21),
         ("/networks/", 1),
-        # network, memberships, countries covered, count, page, countries, sectors
-        ("/networks/global-pro-bono-network/", 7),
+        # network, countries covered, six vocabularies, count, memberships, nine facet counts
+        # (no network facet), page, its countries, its sectors
+        ("/networks/global-pro-bono-network/", 22),
         # count, page, their countries, memberships with networks
         ("/facilitators/", 4),
-        # facilitator, countries, memberships, count, page, countries, sectors
-        ("/facilitators/the-good-lobby/", 7),
+        # facilitator, its countries, its memberships, six vocabularies, count, nine facet
+        # counts (no facilitator facet), page, its countries, its sectors
+        ("/facilitators/the-good-lobby/", 22),
     ],
 )
 def test_it_runs_a_fixed_number_of_queries(
@@ -58,3 +68,50 @@ def test_it_runs_a_fixed_number_of_queries(
 ):
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
+
+
+def add_initiatives(numbers, *, facilitator, network, legal, covid):
+    for number in numbers:
+        other = Facilitator.objects.create(name=f"Other {number}", slug=f"other-{number}")
+        Membership.objects.create(facilitator=other, network=network)
+        make_initiative(
+            f"Remote clinic {number}",
+            f"remote-clinic-{number}",
+            facilitator=facilitator if number % 2 else other,
+            crisis=covid,
+            sectors=[legal],
+            countries=["BE", "FR"],
+            tags=[f"tag-{number}", "common"],
+            started_on=datetime.date(2020, 1, 1) + datetime.timedelta(days=number),
+        )
+
+
+def queries_and_results(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), len(shown_slugs(response))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/initiatives/",
+        "/initiatives/?country=be&sector=legal&crisis=covid-19&q=remote",
+        "/countries/be/",
+        "/countries/be/?sector=legal&crisis=covid-19&tag=common&q=remote",
+        "/sectors/legal/?country=fr&network=global-pro-bono-network&year=2020&q=clinic",
+        "/networks/global-pro-bono-network/?country=be&kind=advocacy-campaign&status=ongoing&q=clinic",
+        "/facilitators/the-good-lobby/?country=be&tag=common&status=ongoing&q=remote",
+    ],
+)
+def test_it_runs_as_many_queries_for_40_results_as_for_5(
+    client, facilitator, network, legal, covid, url
+):
+    fields = {"facilitator": facilitator, "network": network, "legal": legal, "covid": covid}
+    add_initiatives(range(5), **fields)
+    few, shown = queries_and_results(client, url)
+    assert shown >= 1
+    add_initiatives(range(5, 40), **fields)
+    # A full page of 20, with more on the next pages.
+    assert queries_and_results(client, url) == (few, 20)
