@@ -9,12 +9,15 @@ import dataclasses
 import datetime
 
 import django_filters
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from initiatives import search
+from initiatives.caching import versioned_key
 from initiatives.models import Crisis, Initiative, Sector, TaggedInitiative
 from networks.models import Country, Facilitator, Membership, Network
 
@@ -46,6 +49,11 @@ class Vocabulary:
 
     @classmethod
     def load(cls):
+        key = versioned_key("vocabulary", get_language())
+        return cache.get_or_set(key, cls.from_database, timeout=None)
+
+    @classmethod
+    def from_database(cls):
         return cls(
             sectors=dict(Sector.objects.values_list("slug", "name")),
             networks=dict(Network.objects.values_list("slug", "name")),

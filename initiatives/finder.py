@@ -2,16 +2,19 @@
 
 import dataclasses
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.db.models.functions import Lower
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from initiatives import facets
+from initiatives.caching import versioned_key
 from initiatives.filters import SORT_CHOICES, STATUS_CHOICES, InitiativeFilter, Vocabulary
 from initiatives.query import clean_query
 
@@ -78,6 +81,7 @@ class Finder:
     def paginate(self):
         """Fetch the page asked for; past the end, the last page and a notice."""
         paginator = Paginator(self.results, PAGE_SIZE)
+        paginator.count = cache.get_or_set(self.cache_key("count"), lambda: self.results.count())
         if self.query.page > paginator.num_pages:
             self.query.notices.append(
                 _("There is no page %(page)d; this is the last page, %(last)d.")
@@ -105,13 +109,19 @@ class Finder:
             return results.order_by("-rank", *ORDERINGS["newest"])
         return results.order_by(*ORDERINGS.get(self.query.sort, ORDERINGS["newest"]))
 
-    @property
+    def cache_key(self, kind):
+        """Counts depend on the scope, the filters and the search, not on the sort or page."""
+        query = self.query.querystring(page=1, sort=self.query.default_sort)
+        return versioned_key(kind, get_language(), self.request.path, query)
+
+    @cached_property
     def facets(self):
-        if not hasattr(self, "_facets"):
-            self._facets = facets.facets(
+        return cache.get_or_set(
+            self.cache_key("facets"),
+            lambda: facets.facets(
                 self.filterset_for, self.query, self.vocabulary, exclude=self.fixed
-            )
-        return self._facets
+            ),
+        )
 
     @property
     def redirect_url(self):

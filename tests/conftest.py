@@ -10,6 +10,14 @@ from networks.models import Facilitator, Membership, Network
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with no cached pages or counts: the database is new for each test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def plain_static_files(settings):
     """Tests render templates without running collectstatic first."""
     settings.STORAGES = {

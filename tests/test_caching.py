@@ -1,0 +1,87 @@
+"""Pages and counts come from the cache until the directory changes, and never after."""
+
+import pytest
+
+from initiatives.models import Initiative
+from tests.conftest import make_initiative
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_second_anonymous_visit_is_served_from_the_cache(
+    client, petition, django_assert_num_queries
+):
+    first = client.get("/initiatives/?country=be")
+    with django_assert_num_queries(0):
+        second = client.get("/initiatives/?country=be")
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+
+
+def test_a_browser_that_has_the_page_gets_a_304(client, petition, django_assert_num_queries):
+    etag = client.get("/initiatives/")["ETag"]
+    with django_assert_num_queries(0):
+        response = client.get("/initiatives/", headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert response.content == b""
+
+
+def test_browsers_must_ask_again_before_reusing_a_page(client, petition):
+    cache_control = client.get("/initiatives/")["Cache-Control"]
+    assert "no-cache" in cache_control
+
+
+def test_an_edit_is_visible_on_the_very_next_request(client, petition):
+    etag = client.get("/initiatives/")["ETag"]
+    assert b"Petition to the EU health ministers" in client.get("/initiatives/").content
+    petition.title = "A renamed petition"
+    petition.save()
+    response = client.get("/initiatives/", headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert b"A renamed petition" in response.content
+    assert response["ETag"] != etag
+
+
+def test_unpublishing_removes_an_initiative_from_cached_pages_and_counts(client, petition):
+    for url in ["/", "/initiatives/", "/countries/be/", "/sectors/legal/"]:
+        assert b"Petition to the EU health ministers" in client.get(url).content, url
+    petition.status = Initiative.Status.DRAFT
+    petition.save()
+    for url in ["/", "/initiatives/", "/countries/be/", "/sectors/legal/"]:
+        assert b"Petition to the EU health ministers" not in client.get(url).content, url
+    assert b"0 initiatives" in client.get("/initiatives/").content
+
+
+def test_a_new_tag_shows_in_the_facets_at_once(client, petition):
+    client.get("/initiatives/")
+    petition.tags.add("brand-new-tag")
+    assert b"brand-new-tag" in client.get("/initiatives/").content
+
+
+def test_facet_counts_are_shared_by_every_page_and_sort_of_one_view(
+    client, petition, django_assert_max_num_queries
+):
+    for number in range(25):
+        make_initiative(f"Extra {number}", f"extra-{number}", countries=["BE"])
+    client.get("/initiatives/?country=be")
+    # Page 2 renders afresh but reuses the vocabulary, the count and the facet counts:
+    # only the page of initiatives and its countries and sectors are read.
+    with django_assert_max_num_queries(3):
+        response = client.get("/initiatives/?country=be&page=2")
+    assert response.status_code == 200
+    assert len(response.context["finder"].page) == 6
+
+
+def test_staff_are_never_served_a_cached_page(client, admin_user, draft):
+    client.get(draft.get_absolute_url())
+    client.force_login(admin_user)
+    response = client.get(draft.get_absolute_url())
+    assert response.status_code == 200
+    assert b"Draft, not public." in response.content
+    assert "ETag" not in response
+
+
+def test_a_draft_preview_is_never_cached_for_anyone(client, client_factory, admin_user, draft):
+    client.force_login(admin_user)
+    assert client.get(draft.get_absolute_url())["Cache-Control"] == "private, no-store"
+    assert client_factory().get(draft.get_absolute_url()).status_code == 404
