@@ -114,6 +114,10 @@ class Finder:
         query = self.query.querystring(page=1, sort=self.query.default_sort)
         return versioned_key(kind, get_language(), self.request.path, query)
 
+    @property
+    def facets_cache_key(self):
+        return self.cache_key("facets-html")
+
     @cached_property
     def facets(self):
         return cache.get_or_set(
