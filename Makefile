@@ -8,7 +8,7 @@ PORT ?= 8000
 # Local development runs with DEBUG on and an embedded SQLite database unless told otherwise.
 export DEBUG ?= true
 
-.PHONY: run test install install-test migrate seed lint format check clean map
+.PHONY: run test install install-test migrate seed lint format check clean map bench
 
 run: install migrate seed
 	@echo
@@ -54,6 +54,11 @@ lint: check
 format: install-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The directory under load on PostgreSQL, Redis and gunicorn at 10 000 and 100 000 initiatives,
+# beside two control views; writes bench/results/latest.md. BENCH_QUICK=1 for a short try.
+bench: install-test
+	$(BIN)/python -m bench.run
 
 # Rebuild networks/world_map.json from Natural Earth shapes (npm's world-atlas); needs node.
 map: install

@@ -1,6 +1,7 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django_countries import countries as all_countries
 
 from initiatives import structured_data
@@ -8,10 +9,12 @@ from initiatives.finder import Finder
 from initiatives.models import Initiative, Sector
 from initiatives.slugs import follow_renamed_slugs
 from networks.models import Country, Facilitator, Network
+from networks.world_map import world_map
 
 
 def home(request):
     published = Initiative.objects.published()
+    countries = sorted_by_count(Country.objects.listed())
     context = {
         "counts": {
             "initiatives": published.count(),
@@ -19,7 +22,8 @@ def home(request):
             "countries": Country.objects.filter(initiatives__in=published).distinct().count(),
         },
         "latest": published.for_listing().order_by("-published_at", "-pk")[:6],
-        "top_countries": sorted_by_count(Country.objects.listed())[:12],
+        "top_countries": countries[:12],
+        "world_map": world_map(countries),
         "sectors": Sector.objects.with_published_counts(),
         "networks": Network.objects.all(),
     }
@@ -31,11 +35,18 @@ def sorted_by_count(countries):
 
 
 def finder_page(request, template, base, context=None, fixed=None):
-    """Render a page built around the finder, or redirect to its canonical URL."""
+    """Render a page built around the finder, or redirect to its canonical URL.
+
+    With `X-Requested-With: finder` (static/js/finder.js), render only the finder's fragment.
+    """
     finder = Finder(request, base, fixed=fixed)
     if finder.redirect_url:
         return redirect(finder.redirect_url, permanent=True)
-    return render(request, template, {"finder": finder.paginate(), **(context or {})})
+    if request.headers.get("X-Requested-With") == "finder":
+        template = "includes/finder.html"
+    response = render(request, template, {"finder": finder.paginate(), **(context or {})})
+    patch_vary_headers(response, ["X-Requested-With"])
+    return response
 
 
 def initiative_list(request):
@@ -77,7 +88,8 @@ def robots_txt(request):
 
 def country_list(request):
     countries = sorted(Country.objects.listed(), key=lambda country: str(country.name))
-    return render(request, "initiatives/country_list.html", {"countries": countries})
+    context = {"countries": countries, "world_map": world_map(countries)}
+    return render(request, "initiatives/country_list.html", context)
 
 
 def country_detail(request, code):

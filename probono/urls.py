@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import path
+from django.urls import include, path
 
 from initiatives import exports
 from initiatives import views as initiative_views
@@ -27,3 +27,6 @@ urlpatterns = [
     path("robots.txt", initiative_views.robots_txt, name="robots_txt"),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]
+
+if settings.BENCHMARK:
+    urlpatterns += [path("bench/", include("bench.urls"))]

@@ -1,0 +1,439 @@
+"""`make bench`: the directory under load, at 10 000 and 100 000 initiatives, beside two controls.
+
+For each size: a fresh PostgreSQL database seeded by seed_demo, gunicorn in production settings
+(BENCHMARK=true adds the controls under /bench/), then wrk on every URL in turn, interleaved
+with the controls, over several repetitions; medians. Writes bench/results/latest.{md,json}.
+BENCH_QUICK=1 tries it out: 10 000 initiatives only, one repetition, 2 s per URL.
+"""
+
+import csv
+import http.client
+import io
+import json
+import os
+import platform
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import report, wrk
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+BIN = Path(sys.executable).parent
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+SIZES = [10_000] if QUICK else [10_000, 100_000]
+REPETITIONS = 1 if QUICK else 3
+DURATION = int(os.environ.get("BENCH_DURATION", "2" if QUICK else "3"))
+WARM_UP = 1
+WORKERS = 2
+POSTGRES = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
+REDIS_DB = {10_000: 10, 100_000: 11}
+PROBE_REDIS_DB = 12
+# Pages also measured as the page cache serves them; every page is measured rendered afresh.
+CACHED_KEYS = ["list", "three-filters-q", "last-page", "country-page", "detail"]
+BLOCK = 5  # pages between two runs of the controls
+COLD_REQUESTS = 3 if QUICK else 7
+IDLE_S = 0.05  # a worker that answers the plaintext view this fast was idle
+
+
+def main():
+    started = time.monotonic()
+    check_services()
+    RESULTS.mkdir(exist_ok=True)
+    results = {
+        "machine": machine(),
+        "plan": {
+            "quick": QUICK,
+            "repetitions": REPETITIONS,
+            "duration_s": DURATION,
+            "wrk": f"-t{wrk.THREADS} -c{wrk.CONNECTIONS} -d{DURATION}s --latency",
+            "workers": WORKERS,
+        },
+        "sizes": {},
+    }
+    say("Collecting static files")
+    manage(server_env("postgres", PROBE_REDIS_DB), "collectstatic", "--no-input")
+    for size in SIZES:
+        results["sizes"][str(size)] = bench_size(size)
+    results["total_s"] = time.monotonic() - started
+    table = report.markdown(results)
+    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    (RESULTS / "latest.md").write_text(table)
+    print("\n" + table)
+
+
+def say(message):
+    print(f"[{datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+def check_services():
+    missing = []
+    if not Path(wrk.WRK).exists():
+        missing.append("wrk (apt-get install wrk)")
+    if subprocess.run(["pg_isready", *POSTGRES[:4]], capture_output=True).returncode:
+        missing.append("PostgreSQL at 127.0.0.1:5432")
+    if redis("PING") != "PONG":
+        missing.append("Redis at 127.0.0.1:6379")
+    if missing:
+        sys.exit("make bench needs " + ", ".join(missing) + ".")
+
+
+def redis(*command, db=0):
+    result = subprocess.run(
+        ["redis-cli", "-h", "127.0.0.1", "-p", "6379", "-n", str(db), *command],
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout.strip()
+
+
+def command_output(*command):
+    try:
+        return subprocess.run(command, capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return ""
+
+
+def machine():
+    cpuinfo = Path("/proc/cpuinfo").read_text()
+    meminfo = Path("/proc/meminfo").read_text().split()
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in cpuinfo.splitlines()
+                if "model name" in line
+            ),
+            platform.processor(),
+        ),
+        "memory_gib": int(meminfo[meminfo.index("MemTotal:") + 1]) / 2**20,
+        "postgresql": command_output("psql", *POSTGRES, "-Atc", "show server_version").split()[0],
+        "python": platform.python_version(),
+        "redis": redis("INFO", "server").partition("redis_version:")[2].split()[0],
+        "gunicorn": command_output(str(BIN / "gunicorn"), "--version").split()[-1].strip("()"),
+        "wrk": command_output(wrk.WRK, "--version").split()[1].removeprefix("debian/"),
+        "commit": command_output("git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def cpu_times():
+    """{pid: CPU seconds} of the processes that are not the benchmark's: not this process or
+    its children (gunicorn, wrk), not PostgreSQL or Redis. Other work distorts the results."""
+    parents, times = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name, fields = text[text.index("(") + 1 : text.rindex(")")], text.rsplit(")", 1)[1].split()
+        pid = int(stat.parent.name)
+        parents[pid] = int(fields[1])
+        if name not in ("postgres", "redis-server"):
+            times[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    ours = {os.getpid()}
+    for pid in sorted(parents, key=lambda pid: depth(pid, parents)):
+        if parents[pid] in ours:
+            ours.add(pid)
+    return {pid: seconds for pid, seconds in times.items() if pid not in ours}
+
+
+def depth(pid, parents):
+    level = 0
+    while pid in parents and level < 64:
+        pid, level = parents[pid], level + 1
+    return level
+
+
+def other_cpu(before, after):
+    return sum(seconds - before.get(pid, 0) for pid, seconds in after.items())
+
+
+def server_env(database, redis_db):
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "probono.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": "bench",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
+        "DB_CONN_MAX_AGE": "600",
+        "BENCHMARK": "true",
+        "CACHE_URL": f"redis://127.0.0.1:6379/{redis_db}",
+    }
+
+
+def manage(env, *args):
+    """Run a management command; its wall-clock time in seconds."""
+    started = time.monotonic()
+    subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    return time.monotonic() - started
+
+
+def bench_size(size):
+    database = f"probono_bench_{size // 1000}k"
+    env = server_env(database, REDIS_DB[size])
+    say(f"{size} initiatives: building {database}")
+    subprocess.run(["dropdb", *POSTGRES, "--if-exists", "--force", database], check=True)
+    subprocess.run(["createdb", *POSTGRES, database], check=True)
+    result = {"database": database, "migrate_s": manage(env, "migrate", "--no-input")}
+    manage(env, "load_seed")
+    result["seed_s"] = manage(env, "seed_demo", "--initiatives", str(size), "--seed", "1")
+    say(f"seed_demo --initiatives {size}: {result['seed_s']:.1f} s")
+
+    say("Choosing URLs and counting queries in-process")
+    redis("FLUSHDB", db=PROBE_REDIS_DB)
+    probe_env = server_env(database, PROBE_REDIS_DB)
+    probe = subprocess.run(
+        [sys.executable, "-m", "bench.probe"],
+        cwd=ROOT,
+        env=probe_env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result.update(json.loads(probe.stdout))
+
+    redis("FLUSHDB", db=REDIS_DB[size])
+    log = RESULTS / f"gunicorn-{size // 1000}k.log.tmp"
+    with Server(env, log) as server:
+        rows = plan_rows(result["pages"], server)
+        fields = ("id", "key", "name", "kind", "variant", "path")
+        result["rows"] = [{field: row[field] for field in fields} for row in rows]
+        result["statuses"] = {row["id"]: server.status(row) for row in rows}
+        say(f"Warming up {len(rows) + 2} URLs on {server.url}")
+        for row in [*controls(server), *rows]:
+            drive(server, row, WARM_UP)
+        result["runs"], result["other_cpu_s"] = [], []
+        for number in range(REPETITIONS):
+            before, started = cpu_times(), time.monotonic()
+            result["runs"].append(repetition(server, rows, number))
+            result["other_cpu_s"].append(other_cpu(before, cpu_times()))
+            result.setdefault("repetition_s", []).append(time.monotonic() - started)
+        result["tail"] = tail(server, rows, result["runs"])
+        result["caches_cleared"] = caches_cleared(server, REDIS_DB[size])
+        result["export"] = export(server)
+    result["redis_used_memory"] = (
+        redis("INFO", "memory", db=REDIS_DB[size]).partition("used_memory_human:")[2].split()[0]
+    )
+    return result
+
+
+def controls(server):
+    return [
+        {"id": "plaintext", "key": "plaintext", "name": "Plaintext (control)", "kind": "control",
+         "variant": "control", "path": "/bench/plaintext/"},
+        {"id": "fortunes", "key": "fortunes", "name": "Fortunes (control)", "kind": "control",
+         "variant": "control", "path": "/bench/fortunes/"},
+    ]  # fmt: skip
+
+
+def plan_rows(pages, server):
+    """Every page rendered afresh, some again from the page cache, then 304, 404, static."""
+    rows = []
+    for page in pages:
+        if page["kind"] == "404":
+            continue
+        rows.append({**page, "id": page["key"] + ":fresh", "variant": "fresh"})
+    for page in pages:
+        if page["key"] in CACHED_KEYS:
+            rows.append({**page, "id": page["key"] + ":cached", "variant": "cached"})
+    etag = server.headers("/initiatives/").get("etag")
+    rows.append(
+        {"id": "304", "key": "304", "name": "Conditional GET (list)", "kind": "304",
+         "variant": "304", "path": "/initiatives/", "etag": etag}
+    )  # fmt: skip
+    not_found = next(page for page in pages if page["kind"] == "404")
+    rows.append({**not_found, "id": "404", "variant": "404"})
+    manifest = json.loads((ROOT / "staticfiles" / "staticfiles.json").read_text())
+    static = "/static/" + manifest["paths"]["css/site.css"]
+    rows.append(
+        {"id": "static", "key": "static", "name": "Static asset (site.css)", "kind": "static",
+         "variant": "static", "path": static}
+    )  # fmt: skip
+    return rows
+
+
+def drive(server, row, duration, connections=wrk.CONNECTIONS, interval_ms=0):
+    if row["variant"] == "304" and not row.get("etag"):
+        return None
+    server.drain()
+    headers = [f"If-None-Match: {row['etag']}"] if row["variant"] == "304" else []
+    fresh = row["variant"] == "fresh"
+    use_script = fresh or interval_ms
+    return wrk.run(
+        server.url + row["path"],
+        duration,
+        connections=connections,
+        headers=headers,
+        script=wrk.SCRIPT if use_script else None,
+        args=["fresh" if fresh else "same", secrets.token_hex(4), interval_ms],
+    ).as_dict()
+
+
+def repetition(server, rows, number):
+    say(f"Repetition {number + 1}/{REPETITIONS}: {len(rows)} URLs, controls every {BLOCK}")
+    runs = []
+    for start in range(0, len(rows), BLOCK):
+        for row in [*controls(server), *rows[start : start + BLOCK]]:
+            runs.append({"id": row["id"], "result": drive(server, row, DURATION)})
+    for row in controls(server):
+        runs.append({"id": row["id"], "result": drive(server, row, DURATION)})
+    return runs
+
+
+def tail(server, rows, runs):
+    """Latency of the unfiltered list at about half the throughput it reached under full load."""
+    say("Tail latency at half load")
+    tails = {}
+    for variant in ("cached", "fresh"):
+        row = next(row for row in rows if row["id"] == f"list:{variant}")
+        peak = statistics.median(
+            run["result"]["rps"] for rep in runs for run in rep if run["id"] == row["id"]
+        )
+        target, connections = peak / 2, 4
+        # Each connection waits between requests; a request alone takes about 2 / peak s.
+        interval = max(1, round(connections * 1000 / target - 2000 / peak))
+        for _attempt in range(2):
+            measured = drive(server, row, DURATION, connections, interval)
+            latency = connections * 1000 / measured["rps"] - interval
+            if abs(measured["rps"] / target - 1) < 0.15:
+                break
+            interval = max(1, round(connections * 1000 / target - latency))
+        tails[variant] = {**measured, "peak_rps": peak, "interval_ms": interval}
+    return tails
+
+
+def caches_cleared(server, db):
+    """The unfiltered list just after a FLUSHDB of the workers' cache: data version, vocabulary,
+    facet counts and page all computed again. Timed from here, over loopback."""
+    say("Unfiltered list with every cache cleared")
+    timings = []
+    for _request in range(COLD_REQUESTS):
+        redis("FLUSHDB", db=db)
+        started = time.perf_counter()
+        status = server.status({"path": "/initiatives/"})
+        timings.append((time.perf_counter() - started) * 1000)
+    return {"median_ms": statistics.median(timings), "timings_ms": timings, "status": status}
+
+
+def export(server):
+    """Stream the CSV export of every published initiative; rows, time, workers' peak memory."""
+    say("CSV export of every initiative")
+    before = server.memory()
+    peak = {}
+    rows, error = 0, None
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
+    try:
+        connection.request("GET", "/initiatives/export.csv")
+        response = connection.getresponse()
+        for _row in csv.reader(io.TextIOWrapper(response, encoding="utf-8", newline="")):
+            rows += 1
+            if rows % 2000 == 0:
+                for pid, (_hwm, rss) in server.memory().items():
+                    peak[pid] = max(peak.get(pid, 0), rss)
+    except (OSError, http.client.HTTPException, csv.Error) as exception:
+        error = repr(exception)
+    finally:
+        connection.close()
+    seconds = time.perf_counter() - started
+    after = server.memory()
+    return {
+        "rows": max(rows - 1, 0),
+        "seconds": seconds,
+        "rows_per_s": max(rows - 1, 0) / seconds,
+        "error": error,
+        "workers_before": before,
+        "workers_after": after,
+        "rss_peak_during": peak,
+    }
+
+
+class Server:
+    """gunicorn as in production, on a free port, for the length of a `with` block."""
+
+    def __init__(self, env, log):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env, self.log = env, log
+
+    def __enter__(self):
+        command = [str(BIN / "gunicorn"), "probono.wsgi", "-w", str(WORKERS)]
+        command += ["-b", f"127.0.0.1:{self.port}", "--worker-class", "sync"]
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+        for _attempt in range(300):
+            try:
+                if self.status({"path": "/bench/plaintext/"}) == 200:
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        self.__exit__()
+        raise RuntimeError(f"gunicorn did not start; see {self.log}")
+
+    def __exit__(self, *exception):
+        self.process.terminate()
+        self.process.wait(timeout=60)
+
+    def request(self, path, headers=None):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        try:
+            connection.request("GET", path, headers=headers or {})
+            response = connection.getresponse()
+            response.read()
+            return response
+        finally:
+            connection.close()
+
+    def drain(self):
+        """Wait until every worker is idle. When wrk stops, the requests it left queued are
+        still served one by one, and would slow down whatever runs next."""
+        deadline = time.monotonic() + 300
+        with ThreadPoolExecutor(WORKERS) as pool:
+            while time.monotonic() < deadline:
+                timings = list(pool.map(self.timed, ["/bench/plaintext/"] * WORKERS))
+                if max(timings) < IDLE_S:
+                    return
+        raise RuntimeError("gunicorn's workers are still busy after 5 minutes")
+
+    def timed(self, path):
+        started = time.perf_counter()
+        self.request(path)
+        return time.perf_counter() - started
+
+    def status(self, row):
+        headers = {"If-None-Match": row["etag"]} if row.get("etag") else {}
+        return self.request(row["path"], headers).status
+
+    def headers(self, path):
+        return {name.lower(): value for name, value in self.request(path).getheaders()}
+
+    def memory(self):
+        """{pid: (peak RSS, RSS) in MiB} of each worker, the master's children."""
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        memory = {}
+        for child in children:
+            status = Path(f"/proc/{child}/status").read_text().split("\n")
+            fields = dict(line.split(":", 1) for line in status if ":" in line)
+            memory[child] = [int(fields[name].split()[0]) / 1024 for name in ("VmHWM", "VmRSS")]
+        return memory
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""With JavaScript, the finder's results follow the filters in place (static/js/finder.js)."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import result_titles, tick
+from tests.browser.test_accessibility import axe_violations
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def view(page):
+    """Everything a reader sees change when the filters change."""
+    return {
+        "url": page.url,
+        "title": page.title(),
+        "h1": page.locator("h1").inner_text(),
+        "announced": page.locator("#results-summary").inner_text(),
+        "ticked": page.locator(".finder__filters input:checked").evaluate_all(
+            "boxes => boxes.map(box => box.id)"
+        ),
+        "chips": page.locator(".chips--active .chip").all_inner_texts(),
+        "results": result_titles(page),
+    }
+
+
+def stays_in_place(page):
+    """True while the page has not been reloaded since `mark_page` (a full load would reset it)."""
+    return page.evaluate("window.stillThisPage === true")
+
+
+def mark_page(page):
+    page.evaluate("window.stillThisPage = true")
+
+
+def test_ticking_two_filters_updates_the_results_and_the_url_and_back_restores_each_state(
+    page, seed
+):
+    page.goto("/initiatives/")
+    mark_page(page)
+    start = view(page)
+
+    tick(page, "Country", "France")
+    expect(page).to_have_url(re.compile(r"/initiatives/\?country=fr$"))
+    expect(page.locator("h1")).to_have_text(re.compile(r"^\d+ initiatives in France$"))
+    france = view(page)
+    assert france["announced"] == france["h1"]
+    assert france["title"] == "Initiatives in France · Pro Bono Directory"
+    assert france["ticked"] == ["country-fr"]
+    assert france["chips"] == ["France ×"]
+    assert len(france["results"]) < len(start["results"])
+
+    tick(page, "Sector", "Legal")
+    expected = r"/initiatives/\?country=fr&sector=legal$"
+    expect(page).to_have_url(re.compile(expected))
+    expect(page.locator("h1")).to_have_text(re.compile(r"^\d+ legal initiatives? in France$"))
+    expect(page.locator("#sector-legal")).to_be_focused()
+    legal = view(page)
+    assert legal["announced"] == legal["h1"]
+    assert legal["ticked"] == ["country-fr", "sector-legal"]
+    assert stays_in_place(page)
+
+    page.go_back()
+    expect(page).to_have_url(france["url"])
+    expect(page.locator("h1")).to_have_text(france["h1"])
+    assert view(page) == france
+
+    page.go_back()
+    expect(page).to_have_url(start["url"])
+    expect(page.locator("h1")).to_have_text(start["h1"])
+    assert view(page) == start
+
+    page.go_forward()
+    expect(page.locator("h1")).to_have_text(france["h1"])
+    assert view(page) == france
+    assert stays_in_place(page)
+
+
+def test_the_results_come_from_the_server_rendered_fragment(page, seed):
+    page.goto("/initiatives/")
+    with page.expect_request(lambda request: "country=fr" in request.url) as asked:
+        tick(page, "Country", "France")
+    expect(page).to_have_url(re.compile(r"/initiatives/\?country=fr$"))
+    assert asked.value.headers["x-requested-with"] == "finder"
+
+
+def test_a_search_and_a_sort_apply_in_place(page, seed):
+    page.goto("/initiatives/")
+    mark_page(page)
+
+    page.get_by_role("searchbox", name="Search").fill("covid")
+    page.get_by_role("searchbox", name="Search").press("Enter")
+    expect(page).to_have_url(re.compile(r"/initiatives/\?q=covid&sort=newest$"))
+    expect(page.get_by_role("searchbox", name="Search")).to_be_focused()
+
+    page.get_by_label("Sort by").focus()
+    page.get_by_label("Sort by").select_option(label="Title A–Z")
+    expect(page).to_have_url(re.compile(r"/initiatives/\?q=covid&sort=title$"))
+    expect(page.get_by_label("Sort by")).to_be_focused()
+    assert stays_in_place(page)
+
+
+def test_a_page_link_updates_in_place_and_moves_focus_to_the_results(page, seed):
+    page.goto("/initiatives/")
+    mark_page(page)
+
+    page.get_by_role("link", name="Next").click()
+
+    expect(page).to_have_url(re.compile(r"/initiatives/\?page=2$"))
+    expect(page.locator("#results")).to_be_focused()
+    assert stays_in_place(page)
+
+
+def test_leaving_and_coming_back_shows_the_whole_page_not_the_fragment(page, seed):
+    page.goto("/initiatives/")
+    tick(page, "Country", "France")
+    expect(page).to_have_url(re.compile(r"/initiatives/\?country=fr$"))
+    france = view(page)
+
+    page.locator(".finder__results .card__title a").first.click()
+    expect(page).not_to_have_url(re.compile(r"\?country=fr$"))
+    page.go_back()
+
+    expect(page).to_have_url(france["url"])
+    expect(page.get_by_role("banner")).to_be_visible()
+    expect(page.locator("h1")).to_have_text(france["h1"])
+    assert view(page) == france
+
+
+def test_the_updated_page_has_no_wcag_21_aa_violation(page, seed):
+    page.goto("/initiatives/")
+    tick(page, "Country", "France")
+    expect(page).to_have_url(re.compile(r"/initiatives/\?country=fr$"))
+
+    assert axe_violations(page) == []
