@@ -40,8 +40,11 @@ migrate: install
 seed: install
 	$(BIN)/python manage.py load_seed
 
+# The browser tests run in a process of their own: their live server and Playwright's event
+# loop share nothing with the rest of the suite's database connections and caches.
 test: install-test
-	DEBUG=false $(BIN)/pytest $(PYTEST_ARGS)
+	DEBUG=false $(BIN)/pytest --ignore=tests/browser $(PYTEST_ARGS)
+	DEBUG=false $(BIN)/pytest tests/browser $(PYTEST_ARGS)
 
 check: install-test
 	DEBUG=false SECRET_KEY=check-only $(BIN)/python manage.py check
