@@ -13,7 +13,8 @@ export DEBUG ?= true
 run: install migrate seed
 	@echo
 	@echo "The directory is at http://$(HOST):$(PORT)/"
-	@echo "To edit it, create a staff account in another terminal: $(BIN)/python manage.py createsuperuser"
+	@echo "To edit it, create an account in another terminal: $(BIN)/python manage.py create_editor <name>"
+	@echo "(or an administrator: $(BIN)/python manage.py createsuperuser). No default password exists."
 	@echo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
