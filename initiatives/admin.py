@@ -1,9 +1,12 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
+from taggit.models import Tag
 
 from initiatives.models import Crisis, Initiative, Sector
 from initiatives.resources import InitiativeResource
@@ -25,6 +28,55 @@ class CrisisAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class TagsField(forms.ModelMultipleChoiceField):
+    """Tags picked with the admin's autocomplete; a name typed that no tag has yet is a new tag."""
+
+    def clean(self, value):
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        chosen = [str(item).strip() for item in value or [] if str(item).strip()]
+        existing = dict(
+            Tag.objects.filter(pk__in=[item for item in chosen if item.isdigit()]).values_list(
+                "pk", "name"
+            )
+        )
+        return [existing.get(int(item), item) if item.isdigit() else item for item in chosen]
+
+    def prepare_value(self, value):
+        if hasattr(value, "__iter__") and not isinstance(value, str):
+            return [getattr(tag, "pk", tag) for tag in value]
+        return super().prepare_value(value)
+
+
+class TagsWidget(AutocompleteSelectMultiple):
+    """Shows the new names typed in a form sent back with errors, beside the existing tags."""
+
+    def optgroups(self, name, value, attr=None):
+        known = [item for item in value if str(item).isdigit()]
+        groups = super().optgroups(name, known, attr)
+        options = groups[0][1]
+        for item in value:
+            if item and not str(item).isdigit():
+                options.append(self.create_option(name, item, item, True, len(options)))
+        return groups
+
+
+class InitiativeForm(forms.ModelForm):
+    tags = TagsField(
+        queryset=Tag.objects.all(),
+        required=False,
+        # data-tags lets the autocomplete (Select2) accept a name no tag has yet.
+        widget=TagsWidget(
+            Initiative._meta.get_field("tags"), admin.site, attrs={"data-tags": "true"}
+        ),
+        help_text=_("Pick existing tags, or type a new one and press Enter."),
+    )
+
+    class Meta:
+        model = Initiative
+        fields = ["tags"]
+
+
 class NetworkFilter(admin.SimpleListFilter):
     """Initiatives a network runs or one of its members leads, as on the network's page."""
 
@@ -43,6 +95,7 @@ class NetworkFilter(admin.SimpleListFilter):
 @admin.register(Initiative)
 class InitiativeAdmin(AllOrNothingImportMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [InitiativeResource]
+    form = InitiativeForm
     list_display = ["title", "lead", "country_list", "kind", "started_on", "status", "updated_at"]
     list_filter = [
         "status",

@@ -20,7 +20,7 @@ def form_data(**changes):
         "summary": "Volunteer lawyers answered tenants' questions about evictions.",
         "description": "Weekly online clinics.",
         "kind": "legal-advice",
-        "tags": "tenants, housing",
+        "tags": ["tenants", "housing"],
         "language": "en",
         "countries": ["BE"],
         "start_precision": "day",
@@ -306,3 +306,36 @@ def test_the_publication_time_is_kept_when_republishing(editor_client, petition)
     petition.refresh_from_db()
     assert petition.is_published
     assert petition.published_at == first
+
+
+def test_tags_have_autocomplete_and_take_new_names(editor_client, petition):
+    found = editor_client.get(
+        ADMIN + "autocomplete/",
+        {
+            "term": "peti",
+            "app_label": "initiatives",
+            "model_name": "initiative",
+            "field_name": "tags",
+        },
+    )
+    petition_tag = petition.tags.get()
+    assert found.json()["results"] == [{"id": str(petition_tag.pk), "text": "petition"}]
+
+    form = editor_client.get(f"{CHANGELIST}add/").content.decode()
+    assert 'data-tags="true"' in form
+    assert "admin-autocomplete" in form
+
+    response = editor_client.post(
+        CHANGELIST + "add/", form_data(tags=[str(petition_tag.pk), "tenants"])
+    )
+    assert response.status_code == 302
+    created = Initiative.objects.get(slug="free-legal-clinics")
+    assert set(created.tags.names()) == {"petition", "tenants"}
+
+
+def test_new_tag_names_survive_a_form_sent_back_with_errors(editor_client):
+    response = editor_client.post(
+        CHANGELIST + "add/", form_data(tags=["tenants"], website="not a url")
+    )
+    assert response.status_code == 200
+    assert '<option value="tenants" selected>tenants</option>' in response.content.decode()

@@ -242,3 +242,20 @@ def test_an_initiative_prints_without_the_navigation_and_with_its_addresses(page
     website = page.get_by_role("link", name="Website")
     after = website.evaluate("link => getComputedStyle(link, '::after').content")
     assert after == '" (https://www.jeveuxaider.gouv.fr/)"'
+
+
+def test_an_editor_picks_an_existing_tag_and_creates_a_new_one(page, editor, seed):
+    page.goto("/admin/")
+    page.get_by_label("Username").fill("edith")
+    page.get_by_label("Password").fill("not-used-here")
+    page.get_by_role("button", name="Log in").click()
+    page.goto("/admin/initiatives/initiative/add/")
+    tags = page.locator(".field-tags .select2-search__field")
+    tags.fill("hacka")
+    page.locator(".select2-results__option", has_text="hackathon").first.click()
+    tags.fill("tenant rights")
+    page.locator(".select2-results__option", has_text="tenant rights").first.click()
+    chosen = page.locator(".field-tags .select2-selection__choice")
+    expect(chosen).to_have_count(2)
+    expect(chosen.nth(0)).to_contain_text("hackathon")
+    expect(chosen.nth(1)).to_contain_text("tenant rights")
