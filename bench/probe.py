@@ -26,8 +26,9 @@ def main():
 
     client = Client()
     client.get("/bench/plaintext/")  # opens the database connection
-    pages = [canonical(client, page) for page in pick_pages()]
-    json.dump({"pages": pages, "queries": [measure(client, page) for page in pages]}, sys.stdout)
+    pages = [dict(zip(("key", "name", "kind", "path"), page, strict=True)) for page in pick_pages()]
+    queries = [measure(client, page) for page in pages]
+    json.dump({"pages": pages, "queries": queries}, sys.stdout)
 
 
 def pick_pages():
@@ -37,14 +38,15 @@ def pick_pages():
 
     from initiatives.finder import PAGE_SIZE
     from initiatives.models import Initiative, Sector, TaggedInitiative
-    from networks.models import Country
 
     published = Initiative.objects.published()
-    countries = sorted(
-        (country for country in Country.objects.listed() if country.initiative_count),
-        key=lambda country: (-country.initiative_count, country.code),
+    countries = (
+        Initiative.countries.through.objects.filter(initiative__status="published")
+        .values_list("country", flat=True)
+        .annotate(n=Count("*"))
+        .order_by("-n", "country")
     )
-    big, tiny = countries[0].code.lower(), countries[-1].code.lower()
+    big, tiny = countries.first().lower(), countries.last().lower()
     sector = Sector.objects.with_published_counts().order_by("-initiative_count", "slug")[0].slug
     tag = (
         TaggedInitiative.objects.filter(content_object__status="published")
@@ -94,30 +96,26 @@ def pick_pages():
     ]
 
 
-def canonical(client, page):
-    """The page at its canonical URL: the finder redirects any other spelling there."""
-    key, name, kind, path = page
-    response = client.get(path)
-    if response.status_code == 301:
-        path = response["Location"]
-        response = client.get(path)
-    return {"key": key, "name": name, "kind": kind, "path": path, "status": response.status_code}
-
-
 def measure(client, page):
     """Queries and server time with every cache cleared, then fresh (a URL the page cache has
-    never seen, other caches warm), then again (served from the page cache, if any)."""
+    never seen, other caches warm), then again (served from the page cache, if any).
+    A page the finder redirects to its canonical URL is measured there, and `page` updated."""
     from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    for _attempt in range(2):
+        cache.clear()
+        with CaptureQueriesContext(connection) as cold:
+            started = time.perf_counter()
+            response = client.get(page["path"])
+            cold_ms = (time.perf_counter() - started) * 1000
+        if response.status_code != 301:
+            break
+        page["path"] = response["Location"]
+    page["status"] = response.status_code
     path = page["path"]
     fresh = path + ("&" if "?" in path else "?") + "bench=probe-"
-    cache.clear()
-    with CaptureQueriesContext(connection) as cold:
-        started = time.perf_counter()
-        client.get(path)
-        cold_ms = (time.perf_counter() - started) * 1000
     with CaptureQueriesContext(connection) as warm:
         started = time.perf_counter()
         client.get(fresh + "1")
