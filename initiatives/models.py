@@ -104,9 +104,6 @@ class InitiativeQuerySet(models.QuerySet):
         members = network.memberships.values("facilitator")
         return self.filter(Q(network=network) | Q(facilitator__in=members))
 
-    def newest_first(self):
-        return self.order_by(F("started_on").desc(nulls_last=True), "-pk")
-
     def for_listing(self):
         return self.select_related("facilitator", "crisis", "network").prefetch_related(
             "countries", "sectors"

@@ -101,9 +101,6 @@ class Network(models.Model):
 
 
 class FacilitatorQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(is_active=True)
-
     def in_country(self, code):
         return self.filter(countries=code.upper())
 
