@@ -169,6 +169,8 @@ def server_env(database, redis_db):
         "DJANGO_SETTINGS_MODULE": "probono.settings",
         "DEBUG": "false",
         "SECRET_KEY": "bench",
+        # wrk speaks plain HTTP to gunicorn, as a proxy that ends TLS would.
+        "SECURE_SSL_REDIRECT": "false",
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
         "DB_CONN_MAX_AGE": "600",

@@ -10,6 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
+CONFIG = ROOT / "gunicorn.conf.py"
 WORKERS = 2
 IDLE_S = 0.05  # a worker that answers the plaintext view this fast was idle
 
@@ -17,29 +18,32 @@ IDLE_S = 0.05  # a worker that answers the plaintext view this fast was idle
 class Server:
     """gunicorn as in production, on a free port, for the length of a `with` block."""
 
-    def __init__(self, env, log):
+    def __init__(self, env, log, workers=WORKERS):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env, self.log = env, log
+        self.env, self.log, self.workers = env, log, workers
 
     def __enter__(self):
-        command = [str(GUNICORN), "probono.wsgi", "-w", str(WORKERS)]
-        command += ["-b", f"127.0.0.1:{self.port}", "--worker-class", "sync"]
+        command = [str(GUNICORN), "--config", str(CONFIG), "-w", str(self.workers)]
+        command += ["-b", f"127.0.0.1:{self.port}"]
         with self.log.open("w") as log:
             self.process = subprocess.Popen(
                 command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
             )
         for _attempt in range(300):
             try:
-                if self.status({"path": "/bench/plaintext/"}) == 200:
+                if self.ready():
                     return self
             except OSError:
                 pass
             time.sleep(0.1)
         self.__exit__()
         raise RuntimeError(f"gunicorn did not start; see {self.log}")
+
+    def ready(self):
+        return self.status({"path": "/bench/plaintext/"}) == 200
 
     def __exit__(self, *exception):
         self.process.terminate()

@@ -51,10 +51,12 @@ class Result:
         return dataclasses.asdict(self)
 
 
-def run(url, duration, *, connections=CONNECTIONS, headers=(), script=None, args=()):
+def run(
+    url, duration, *, connections=CONNECTIONS, headers=(), script=None, args=(), timeout=TIMEOUT
+):
     """One wrk run: `duration` seconds against `url`, with an optional Lua script."""
     command = [WRK, f"-t{min(THREADS, connections)}", f"-c{connections}", f"-d{duration}s"]
-    command += ["--latency", "--timeout", TIMEOUT]
+    command += ["--latency", "--timeout", timeout]
     for header in headers:
         command += ["-H", header]
     with tempfile.TemporaryDirectory() as folder:

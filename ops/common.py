@@ -1,0 +1,103 @@
+"""What the drills share: PostgreSQL databases, the production environment, gunicorn with the
+production configuration (gunicorn.conf.py), and a few pages fetched in-process."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.run import manage
+from bench.server import Server
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTGRES = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
+# Tables of the directory's content, compared row by row between two databases.
+CONTENT_TABLES = [
+    "initiatives_initiative",
+    "initiatives_initiative_countries",
+    "initiatives_initiative_sectors",
+    "initiatives_taggedinitiative",
+    "networks_facilitator",
+    "networks_membership",
+    "taggit_tag",
+]
+
+
+def connection_args(port=None):
+    return ["-h", POSTGRES["host"], "-p", str(port or POSTGRES["port"]), "-U", POSTGRES["user"]]
+
+
+def database_url(name, port=None):
+    return f"postgres://{POSTGRES['user']}@{POSTGRES['host']}:{port or POSTGRES['port']}/{name}"
+
+
+def recreate_database(name, port=None):
+    drop_database(name, port)
+    subprocess.run(["createdb", *connection_args(port), name], check=True)
+
+
+def drop_database(name, port=None):
+    subprocess.run(["dropdb", *connection_args(port), "--if-exists", "--force", name], check=True)
+
+
+def psql(database, sql, port=None):
+    """Rows of a query, as lists of strings."""
+    output = subprocess.run(
+        ["psql", *connection_args(port), "-d", database, "-XAtF", "\t", "-c", sql],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [line.split("\t") for line in output.splitlines()]
+
+
+def production_env(database_url, **extra):
+    """The environment of gunicorn in production (DEBUG off, persistent connections)."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "probono.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": "drill-only-secret-key",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # The drills speak plain HTTP to gunicorn, as a proxy that ends TLS would.
+        "SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": database_url,
+        "DB_CONN_MAX_AGE": "600",
+        "BENCHMARK": "false",
+        **extra,
+    }
+
+
+def seed(env, initiatives):
+    """Migrate, load the seed content and `initiatives` synthetic ones; seconds it took."""
+    started = time.monotonic()
+    manage(env, "migrate", "--no-input")
+    manage(env, "load_seed")
+    manage(env, "seed_demo", "--initiatives", str(initiatives), "--seed", "1")
+    return time.monotonic() - started
+
+
+def fetch_pages(env, paths):
+    """{path: [status, body]} of pages rendered in-process by Django's test client."""
+    result = subprocess.run(
+        [sys.executable, "-m", "ops.pages", *paths],
+        cwd=ROOT,
+        env={**env, "ALLOWED_HOSTS": "testserver"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+class Gunicorn(Server):
+    """gunicorn.conf.py on a free port; up as soon as it answers /healthz, whatever the answer
+    (a drill may start it with its database down)."""
+
+    def ready(self):
+        return self.request("/healthz").status > 0
+
+    def worker_pids(self):
+        return set(self.memory())
