@@ -1,0 +1,222 @@
+"""Publication: a draft shows on no public page, search, facet, count, feed, sitemap, export or
+JSON-LD block, and an unpublished initiative leaves them all on the next request, whatever the
+cache."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.cache import cache
+from django.core.management import call_command
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from initiatives.models import Initiative, Sector
+from networks.models import Facilitator
+from tests.conftest import make_initiative, sitemap_pages, sitemap_text
+
+pytestmark = pytest.mark.django_db
+
+MARK = "zqxleak"
+# Sectors are a curated public list: this one's name may show, but never a count of the draft.
+DRAFT_ONLY_SECTOR = "zqxsector"
+TEXT_FIELDS = ["title", "summary", "description", "figures_note", "other_organisations"]
+
+
+@pytest.fixture
+def leaky_draft(db):
+    """The seed content, and a draft whose every field, tag and country carries the marker."""
+    call_command("load_seed", verbosity=0)
+    sector = Sector.objects.create(name=f"Sector {DRAFT_ONLY_SECTOR}", slug=DRAFT_ONLY_SECTOR)
+    texts = {}
+    for field in TEXT_FIELDS:
+        for suffix in ["", *(f"_{code}" for code in ("en", "fr"))]:
+            if hasattr(Initiative, field + suffix):
+                texts[field + suffix] = f"{field} {MARK}{suffix}"
+    texts["title"] = f"Title {MARK}"
+    return make_initiative(
+        f"Title {MARK}",
+        f"{MARK}-initiative",
+        **{key: value for key, value in texts.items() if key != "title"},
+        facilitator=Facilitator.objects.get(slug="pilnet"),
+        # Iceland: no published initiative, no facilitator.
+        countries=["IS"],
+        sectors=[sector],
+        tags=[f"{MARK} tag"],
+        volunteers=987654,
+        website=f"https://{MARK}-website.example/",
+        source_url=f"https://{MARK}-source.example/report",
+        status=Initiative.Status.DRAFT,
+    )
+
+
+def body(response):
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+def public_urls(client):
+    """Every page the sitemap lists, the lists in both languages, and every view the draft
+    could be found through: its tag, sector, country and words as parameters, as pages, feeds
+    and exports."""
+    sitemap = sitemap_text(client)
+    urls = [re.sub(r"^https?://[^/]+", "", url) for url in re.findall(r"<loc>(.*?)</loc>", sitemap)]
+    urls += [
+        "/sitemap.xml",
+        *sitemap_pages(client),
+        "/robots.txt",
+        "/countries/is/",
+        f"/sectors/{DRAFT_ONLY_SECTOR}/",
+    ]
+    for view in ["/initiatives/", "/initiatives/feed/", "/initiatives/export.csv"]:
+        urls.append(view)
+        urls.append(view.replace("export.csv", "export.json"))
+        for parameter in [
+            f"tag={MARK}-tag",
+            f"sector={DRAFT_ONLY_SECTOR}",
+            "country=is",
+            f"q={MARK}",
+            "q=987654",
+            f"q={MARK}-website",
+            "facilitator=pilnet",
+        ]:
+            urls.append(f"{view}?{parameter}")
+            urls.append(f"/fr{view}?{parameter}")
+    return sorted(set(urls))
+
+
+def assert_no_trace(client, urls, skip=()):
+    for url in urls:
+        if url in skip:
+            continue
+        response = client.get(url)
+        assert response.status_code in (200, 404), url
+        # What the reader typed comes back in notices and titles; the draft must not.
+        typed = re.findall(r"=([^&]+)", url)
+        text = body(response)
+        for value in typed:
+            text = text.replace(value, "")
+        assert MARK not in text, url
+        finder = (response.context or {}).get("finder")
+        if finder and DRAFT_ONLY_SECTOR in text:
+            counts = [
+                o.count for f in finder.facets for o in f.options if o.value == DRAFT_ONLY_SECTOR
+            ]
+            assert counts in ([], [0]), url
+            if url.startswith(f"/sectors/{DRAFT_ONLY_SECTOR}/"):
+                assert finder.count == 0, url
+
+
+def test_no_public_url_shows_a_trace_of_a_draft_to_a_reader(client, leaky_draft):
+    urls = public_urls(client)
+    assert len(urls) > 150
+    assert_no_trace(client, urls)
+    assert client.get(leaky_draft.get_absolute_url()).status_code == 404
+
+
+def test_the_draft_s_tag_country_and_sector_count_nothing(client, leaky_draft):
+    finder = client.get("/initiatives/").context["finder"]
+    options = {facet.name: {o.value: o for o in facet.options} for facet in finder.facets}
+    assert f"{MARK}-tag" not in options["tag"]
+    assert "is" not in options["country"]
+    assert options["sector"][DRAFT_ONLY_SECTOR].count == 0
+    sectors = {s.slug: s.initiative_count for s in client.get("/sectors/").context["sectors"]}
+    assert sectors[DRAFT_ONLY_SECTOR] == 0
+    assert "IS" not in [c.code for c in client.get("/countries/").context["countries"]]
+    pilnet = client.get("/facilitators/pilnet/").context["finder"]
+    assert leaky_draft not in pilnet.page.object_list
+    home = client.get("/").context["counts"]
+    assert home["initiatives"] == Initiative.objects.published().count()
+
+
+@pytest.mark.parametrize("permissions", [[], ["view_initiative", "change_initiative"]])
+def test_staff_who_may_not_publish_see_no_trace_of_a_draft_outside_its_preview(
+    client, leaky_draft, django_user_model, permissions
+):
+    staff = django_user_model.objects.create_user("stan", is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(codename__in=permissions))
+    client.force_login(staff)
+    preview = leaky_draft.get_absolute_url()
+    # Other entries' pages list no initiative; the French pages are the same views.
+    urls = [
+        url
+        for url in public_urls(client)
+        if not url.startswith("/fr/") and not re.match(r"/initiatives/[\w-]+/$", url)
+    ]
+    assert_no_trace(client, urls, skip=[preview])
+    response = client.get(preview)
+    if permissions:
+        # Anyone who may view drafts in the admin may preview them, privately and unindexed.
+        assert response.status_code == 200
+        assert response["Cache-Control"] == "private, no-store"
+        assert '<meta name="robots" content="noindex">' in body(response)
+    else:
+        assert response.status_code == 404
+
+
+REDIS = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/15",
+        "KEY_PREFIX": "tests-security-leaks",
+    }
+}
+LOCAL_MEMORY = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "leaks"}
+}
+
+
+@pytest.fixture(params=["local memory", "redis"])
+def each_cache(request):
+    """The page cache, data version and counts in local memory, then in a real Redis."""
+    with override_settings(CACHES=LOCAL_MEMORY if request.param == "local memory" else REDIS):
+        cache.clear()
+        yield request.param
+        cache.clear()
+
+
+@pytest.mark.parametrize("how", ["admin action", "save"])
+def test_unpublishing_takes_effect_on_the_next_request_whatever_the_cache(
+    each_cache, directory, editor_client, how
+):
+    reader = Client()
+    petition = directory.petition
+    title = petition.title
+    urls = [
+        "/initiatives/",
+        "/initiatives/?country=be",
+        petition.get_absolute_url(),
+        "/initiatives/feed/",
+        "/initiatives/export.csv",
+        "/initiatives/export.json",
+        "/sitemap-initiatives.xml",
+    ]
+    etags = {}
+    for url in urls:
+        reader.get(url)
+        cached = reader.get(url)
+        assert title in body(cached) or petition.slug in body(cached), url
+        etags[url] = cached.get("ETag")
+    assert etags["/initiatives/"]
+    assert etags[petition.get_absolute_url()]
+
+    if how == "admin action":
+        response = editor_client.post(
+            reverse("admin:initiatives_initiative_changelist"),
+            {"action": "unpublish", "_selected_action": [petition.pk]},
+        )
+        assert response.status_code == 302
+    else:
+        petition.status = Initiative.Status.DRAFT
+        petition.save()
+
+    for url in urls:
+        response = reader.get(url, headers={"If-None-Match": etags[url] or ""})
+        assert response.status_code != 304, url
+        if url == petition.get_absolute_url():
+            assert response.status_code == 404
+        else:
+            assert response.status_code == 200, url
+            assert petition.slug not in body(response), url
+        assert title not in body(response), url
