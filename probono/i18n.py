@@ -1,0 +1,76 @@
+"""English and French: each page's address in the other language, and names in a reader's order."""
+
+import dataclasses
+import unicodedata
+
+from django.conf import settings
+from django.urls import reverse, translate_url
+from django.utils import translation
+from django.utils.functional import SimpleLazyObject
+
+# Open Graph wants a territory; the directory writes International English.
+OPEN_GRAPH_LOCALES = {"en": "en_GB", "fr": "fr_FR"}
+
+
+@dataclasses.dataclass
+class Language:
+    code: str
+    name: str  # in the language itself: "English", "Français"
+    url: str  # this page in that language, query string included
+    absolute_url: str
+    current: bool
+
+    @property
+    def default(self):
+        """The language of unprefixed addresses, for hreflang="x-default"."""
+        return self.code == settings.LANGUAGE_CODE
+
+    @property
+    def open_graph_locale(self):
+        return OPEN_GRAPH_LOCALES[self.code]
+
+
+def page_in(request, code):
+    """The same page, filters included, in the language `code`; the home page if none matched."""
+    if request.resolver_match is None:
+        with translation.override(code):
+            return reverse("home")
+    return translate_url(request.get_full_path(), code)
+
+
+def languages(request):
+    """Context processor: `languages`, the current page in each language, for the switcher and the
+    hreflang links. Lazy, so that pages that do not show them (the admin) do not compute them."""
+
+    def build():
+        current = translation.get_language()
+        result = []
+        for code, name in settings.LANGUAGES:
+            url = page_in(request, code)
+            absolute = request.build_absolute_uri(url)
+            result.append(Language(code, name, url, absolute, code == current))
+        return result
+
+    return {"languages": SimpleLazyObject(build)}
+
+
+def collation_key(text):
+    """Sort as a dictionary does, in English and French: accents and case aside, so that
+    "Émirats arabes unis" comes among the E's, then the exact spelling to break ties."""
+    text = str(text)
+    decomposed = unicodedata.normalize("NFKD", text)
+    folded = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+    return folded.replace("œ", "oe").replace("æ", "ae"), text
+
+
+def admin_language(get_response):
+    """The admin has no /fr/: it speaks the language of the editor's browser, where Django's
+    LocaleMiddleware would give it English, as it gives every address without a prefix."""
+
+    def middleware(request):
+        if request.path.startswith("/" + settings.ADMIN_PATH):
+            translation.activate(translation.get_language_from_request(request))
+            request.LANGUAGE_CODE = translation.get_language()
+        return get_response(request)
+
+    return middleware
