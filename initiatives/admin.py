@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
@@ -14,18 +15,35 @@ from networks.admin import AllOrNothingImportMixin
 from networks.models import Network
 
 
+# English and French fields side by side, each pair on one line: no tabs, no extra JavaScript.
 @admin.register(Sector)
-class SectorAdmin(SimpleHistoryAdmin):
+class SectorAdmin(SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["name", "slug"]
-    search_fields = ["name", "slug", "description"]
+    search_fields = ["name_en", "name_fr", "slug", "description_en", "description_fr"]
     prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": [("name_en", "name_fr"), "slug", ("description_en", "description_fr")]})
+    ]
 
 
 @admin.register(Crisis)
-class CrisisAdmin(SimpleHistoryAdmin):
+class CrisisAdmin(SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["name", "started_on", "ended_on"]
-    search_fields = ["name", "slug", "description"]
+    search_fields = ["name_en", "name_fr", "slug", "description_en", "description_fr"]
     prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("name_en", "name_fr"),
+                    "slug",
+                    ("description_en", "description_fr"),
+                    ("started_on", "ended_on"),
+                ]
+            },
+        )
+    ]
 
 
 class TagsField(forms.ModelMultipleChoiceField):
@@ -62,6 +80,8 @@ class TagsWidget(AutocompleteSelectMultiple):
 
 
 class InitiativeForm(forms.ModelForm):
+    """Either language will do for the title and summary: the model's clean() asks for one."""
+
     tags = TagsField(
         queryset=Tag.objects.all(),
         required=False,
@@ -75,6 +95,12 @@ class InitiativeForm(forms.ModelForm):
     class Meta:
         model = Initiative
         fields = ["tags"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("title_en", "summary_en"):
+            if name in self.fields:
+                self.fields[name].required = False
 
 
 class NetworkFilter(admin.SimpleListFilter):
@@ -93,7 +119,9 @@ class NetworkFilter(admin.SimpleListFilter):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(AllOrNothingImportMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class InitiativeAdmin(
+    AllOrNothingImportMixin, ImportExportModelAdmin, SimpleHistoryAdmin, TranslationAdmin
+):
     resource_classes = [InitiativeResource]
     form = InitiativeForm
     list_display = ["title", "lead", "country_list", "kind", "started_on", "status", "updated_at"]
@@ -106,7 +134,15 @@ class InitiativeAdmin(AllOrNothingImportMixin, ImportExportModelAdmin, SimpleHis
         "kind",
     ]
     list_select_related = ["facilitator", "network"]
-    search_fields = ["title", "slug", "summary", "facilitator__name", "tags__name"]
+    search_fields = [
+        "title_en",
+        "title_fr",
+        "slug",
+        "summary_en",
+        "summary_fr",
+        "facilitator__name",
+        "tags__name",
+    ]
     search_help_text = _("Search titles, summaries, organisations and tags.")
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["facilitator", "network", "partners", "countries", "sectors", "crisis"]
@@ -114,7 +150,20 @@ class InitiativeAdmin(AllOrNothingImportMixin, ImportExportModelAdmin, SimpleHis
     readonly_fields = ["published_at", "created_at", "updated_at"]
     actions = ["publish", "unpublish"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "description", "kind", "tags", "language"]}),
+        (
+            None,
+            {
+                "fields": [
+                    ("title_en", "title_fr"),
+                    "slug",
+                    ("summary_en", "summary_fr"),
+                    ("description_en", "description_fr"),
+                    "language",
+                    "kind",
+                    "tags",
+                ]
+            },
+        ),
         (_("Who"), {"fields": ["facilitator", "network", "partners", "other_organisations"]}),
         (_("Where and what"), {"fields": ["countries", "sectors", "crisis"]}),
         (

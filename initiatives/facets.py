@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from initiatives.filters import FILTERS, STATUS_CHOICES
 from initiatives.models import Initiative, TaggedInitiative
 from networks.models import Membership
+from probono.i18n import collation_key
 
 TITLES = {
     "country": _("Country"),
@@ -153,7 +154,7 @@ def facets(filterset_for, query, vocabulary, exclude=()):
             options.sort(key=lambda option: option.value, reverse=True)
         else:
             options.sort(
-                key=lambda option: (not option.selected, -option.count, option.label.casefold())
+                key=lambda option: (not option.selected, -option.count, collation_key(option.label))
             )
         if options:
             result.append(Facet(name, TITLES[name], options))

@@ -9,6 +9,7 @@ import dataclasses
 import datetime
 
 import django_filters
+from django import forms
 from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
@@ -46,6 +47,7 @@ class Vocabulary:
     crises: dict
     tags: dict
     countries: dict
+    ids: dict
 
     @classmethod
     def load(cls):
@@ -54,22 +56,33 @@ class Vocabulary:
 
     @classmethod
     def from_database(cls):
+        # Filters compare ids, not slugs, so that PostgreSQL's statistics about each value
+        # choose the plan (walking the newest-first index for a common tag, say).
+        fields = ("slug", "name", "pk")
+        rows = {
+            "sector": Sector.objects.values_list(*fields),
+            "network": Network.objects.values_list(*fields),
+            "facilitator": Facilitator.objects.values_list(*fields),
+            "crisis": Crisis.objects.values_list(*fields),
+            "tag": TaggedInitiative.objects.filter(content_object__status="published")
+            .values_list("tag__slug", "tag__name", "tag_id")
+            .distinct(),
+        }
+        rows = {name: list(values) for name, values in rows.items()}
+        names = {name: {slug: label for slug, label, _ in values} for name, values in rows.items()}
         return cls(
-            sectors=dict(Sector.objects.values_list("slug", "name")),
-            networks=dict(Network.objects.values_list("slug", "name")),
-            facilitators=dict(Facilitator.objects.values_list("slug", "name")),
-            crises=dict(Crisis.objects.values_list("slug", "name")),
-            tags=dict(
-                TaggedInitiative.objects.filter(content_object__status="published")
-                .values_list("tag__slug", "tag__name")
-                .distinct()
-            ),
+            sectors=names["sector"],
+            networks=names["network"],
+            facilitators=names["facilitator"],
+            crises=names["crisis"],
+            tags=names["tag"],
             countries={
                 code.lower(): Country(code=code).name
                 for code in Country.objects.filter(initiatives__status="published")
                 .values_list("code", flat=True)
                 .distinct()
             },
+            ids={name: {slug: pk for slug, _, pk in values} for name, values in rows.items()},
         )
 
     def labels(self, name):
@@ -95,18 +108,35 @@ class Vocabulary:
         return str(self.labels(name).get(value, value))
 
 
+class CleanedValuesField(forms.MultipleChoiceField):
+    """Takes the values as they come: `clean_query` has already checked them against the
+    vocabulary, and copying hundreds of choices into every form would cost more than the query.
+    """
+
+    def valid_value(self, value):
+        return True
+
+
+class ValuesFilter(django_filters.MultipleChoiceFilter):
+    field_class = CleanedValuesField
+
+    def __init__(self, **kwargs):
+        # Every filter compares initiatives' own columns or ids from a subquery: no duplicates.
+        super().__init__(distinct=False, **kwargs)
+
+
 class InitiativeFilter(django_filters.FilterSet):
     """Applies already-cleaned parameters (see `clean_query`) to a queryset of initiatives."""
 
-    country = django_filters.MultipleChoiceFilter(method="filter_country")
-    sector = django_filters.MultipleChoiceFilter(field_name="sectors__slug", distinct=False)
-    network = django_filters.MultipleChoiceFilter(method="filter_network")
-    facilitator = django_filters.MultipleChoiceFilter(method="filter_facilitator")
-    crisis = django_filters.MultipleChoiceFilter(field_name="crisis__slug")
-    tag = django_filters.MultipleChoiceFilter(method="filter_tag")
-    kind = django_filters.MultipleChoiceFilter(choices=Initiative.Kind.choices)
-    status = django_filters.MultipleChoiceFilter(choices=STATUS_CHOICES, method="filter_status")
-    year = django_filters.MultipleChoiceFilter(method="filter_year")
+    country = ValuesFilter(method="filter_country")
+    sector = ValuesFilter(method="filter_sector")
+    network = ValuesFilter(method="filter_network")
+    facilitator = ValuesFilter(method="filter_facilitator")
+    crisis = ValuesFilter(method="filter_crisis")
+    tag = ValuesFilter(method="filter_tag")
+    kind = ValuesFilter()
+    status = ValuesFilter(method="filter_status")
+    year = ValuesFilter(method="filter_year")
     q = django_filters.CharFilter(method="filter_search")
 
     class Meta:
@@ -115,11 +145,11 @@ class InitiativeFilter(django_filters.FilterSet):
 
     def __init__(self, data, queryset, vocabulary):
         super().__init__(data, queryset)
-        for name in FILTERS:
-            self.filters[name].extra["choices"] = list(vocabulary.labels(name).items())
-        self.filters["country"].extra["choices"] = [
-            (code.lower(), name) for code, name in countries
-        ]
+        self.vocabulary = vocabulary
+
+    def ids(self, name, slugs):
+        known = self.vocabulary.ids[name]
+        return [known[slug] for slug in slugs if slug in known]
 
     def filter_country(self, queryset, name, codes):
         through = Initiative.countries.through.objects.filter(
@@ -127,18 +157,25 @@ class InitiativeFilter(django_filters.FilterSet):
         )
         return queryset.filter(pk__in=through.values("initiative"))
 
+    def filter_sector(self, queryset, name, slugs):
+        through = Initiative.sectors.through.objects.filter(sector__in=self.ids(name, slugs))
+        return queryset.filter(pk__in=through.values("initiative"))
+
     def filter_network(self, queryset, name, slugs):
-        members = Membership.objects.filter(network__slug__in=slugs).values("facilitator")
-        return queryset.filter(Q(network__slug__in=slugs) | Q(facilitator__in=members))
+        ids = self.ids(name, slugs)
+        members = Membership.objects.filter(network__in=ids).values("facilitator")
+        return queryset.filter(Q(network__in=ids) | Q(facilitator__in=members))
 
     def filter_facilitator(self, queryset, name, slugs):
-        partnered = Initiative.partners.through.objects.filter(facilitator__slug__in=slugs)
-        return queryset.filter(
-            Q(facilitator__slug__in=slugs) | Q(pk__in=partnered.values("initiative"))
-        )
+        ids = self.ids(name, slugs)
+        partnered = Initiative.partners.through.objects.filter(facilitator__in=ids)
+        return queryset.filter(Q(facilitator__in=ids) | Q(pk__in=partnered.values("initiative")))
+
+    def filter_crisis(self, queryset, name, slugs):
+        return queryset.filter(crisis__in=self.ids(name, slugs))
 
     def filter_tag(self, queryset, name, slugs):
-        tagged = TaggedInitiative.objects.filter(tag__slug__in=slugs)
+        tagged = TaggedInitiative.objects.filter(tag__in=self.ids(name, slugs))
         return queryset.filter(pk__in=tagged.values("content_object"))
 
     def filter_status(self, queryset, name, statuses):

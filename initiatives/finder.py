@@ -8,9 +8,10 @@ from django.db.models import F
 from django.db.models.functions import Lower
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, ngettext, npgettext
 from django.utils.translation import gettext as _
 
 from initiatives import facets
@@ -19,6 +20,8 @@ from initiatives.filters import SORT_CHOICES, STATUS_CHOICES, InitiativeFilter, 
 from initiatives.query import clean_query
 
 PAGE_SIZE = 20
+# Ranking reads every match; past this many, a search is sorted newest first, as fast as a list.
+RANK_LIMIT = 1000
 
 ORDERINGS = {
     "newest": [F("started_on").desc(nulls_last=True), "-pk"],
@@ -59,6 +62,26 @@ class PageLinks:
                 yield number, self.url_for(number)
 
 
+class IdsFirstPaginator(Paginator):
+    """Finds a page's ids with the index alone, then fetches those rows and what they show.
+
+    Pages past the middle read the ordering from its other end, so the last page costs what the
+    first one does.
+    """
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        ids = self.object_list.values_list("pk", flat=True)
+        if bottom > self.count // 2:
+            ids = list(ids.reverse()[self.count - top : self.count - bottom])[::-1]
+        else:
+            ids = list(ids[bottom:top])
+        rows = self.object_list.model.objects.for_listing().in_bulk(ids)
+        return self._get_page([rows[pk] for pk in ids], number, self)
+
+
 class Finder:
     """Reads the query string, filters, counts facets, paginates and describes the result.
 
@@ -73,15 +96,20 @@ class Finder:
         self.vocabulary = Vocabulary.load()
         self.query = clean_query(request.GET, self.vocabulary, fixed=self.fixed)
         self.filterset = self.filterset_for()
+        self.too_many_to_rank = False
+
+    @cached_property
+    def count(self):
+        return cache.get_or_set(self.cache_key("count"), self.filterset.qs.count)
 
     @property
     def results(self):
-        return self.ordered(self.filterset.qs).for_listing()
+        return self.ordered(self.filterset.qs)
 
     def paginate(self):
         """Fetch the page asked for; past the end, the last page and a notice."""
-        paginator = Paginator(self.results, PAGE_SIZE)
-        paginator.count = cache.get_or_set(self.cache_key("count"), lambda: self.results.count())
+        paginator = IdsFirstPaginator(self.results, PAGE_SIZE)
+        paginator.count = self.count
         if self.query.page > paginator.num_pages:
             self.query.notices.append(
                 _("There is no page %(page)d; this is the last page, %(last)d.")
@@ -89,7 +117,6 @@ class Finder:
             )
             self.query.page = paginator.num_pages
         self.page = paginator.page(self.query.page)
-        self.count = paginator.count
         self.page_links = PageLinks(
             self.page, lambda number: self.request.path + self.query.querystring(page=number)
         )
@@ -106,7 +133,9 @@ class Finder:
 
     def ordered(self, results):
         if self.query.sort == "relevance" and "rank" in results.query.annotations:
-            return results.order_by("-rank", *ORDERINGS["newest"])
+            if self.count <= RANK_LIMIT:
+                return results.order_by("-rank", *ORDERINGS["newest"])
+            self.too_many_to_rank = True
         return results.order_by(*ORDERINGS.get(self.query.sort, ORDERINGS["newest"]))
 
     def cache_key(self, kind):
@@ -139,6 +168,10 @@ class Finder:
     @property
     def canonical_url(self):
         return self.request.build_absolute_uri(self.request.path + self.query.querystring())
+
+    @property
+    def rank_limit(self):
+        return RANK_LIMIT
 
     @property
     def sort_choices(self):
@@ -176,30 +209,49 @@ class Finder:
         return [self.label(name, value) for value in values]
 
     def describe(self, count=None):
-        """ "12 legal initiatives in Belgium, Covid-19", or without the count for a title."""
-        sectors = [lower_first(label) for label in self.labels("sector")]
-        number = self.count if count is None else count
-        noun = ngettext("initiative", "initiatives", number)
-        what = f"{either(sectors)} {noun}" if sectors else noun
-        countries = self.labels("country")
-        if countries:
+        """ "12 legal initiatives in Belgium, Covid-19", or without the count for a title.
+
+        Whole phrases are translated, so that French can order them and agree them with the count.
+        """
+        sectors = either(lower_first(label) for label in self.labels("sector"))
+        if count is False:
+            # A title speaks of initiatives in general: plural, whatever the count.
+            number = 2
+            what = (
+                _("%(sectors)s initiatives") % {"sectors": sectors} if sectors else _("initiatives")
+            )
+        else:
+            number = self.count if count is None else count
+            values = {"count": number_format(number, force_grouping=True), "sectors": sectors}
+            if sectors:
+                what = ngettext(
+                    "%(count)s %(sectors)s initiative", "%(count)s %(sectors)s initiatives", number
+                )
+            else:
+                what = ngettext("%(count)s initiative", "%(count)s initiatives", number)
+            what %= values
+        if countries := self.labels("country"):
             what = _("%(what)s in %(places)s") % {"what": what, "places": either(countries)}
         details = [*self.labels("crisis"), *map(lower_first, self.labels("kind"))]
         if facilitators := self.labels("facilitator"):
-            details.append(_("run by %s") % either(facilitators))
+            details.append(ngettext("run by %s", "run by %s", number) % either(facilitators))
         if networks := self.labels("network"):
-            named = all("network" in network.casefold() for network in networks)
+            words = ("network", _("network"))
+            named = all(any(w in network.casefold() for w in words) for network in networks)
             phrase = _("in the %s") if named else _("in the %s network")
             details.append(phrase % either(networks))
         if tags := self.labels("tag"):
-            details.append(_("tagged %s") % either(f"“{tag}”" for tag in tags))
-        details += [lower_first(label) for label in self.labels("status")]
+            details.append(ngettext("tagged %s", "tagged %s", number) % either(map(quoted, tags)))
+        for status in self.query.filters.get("status", []):
+            if status == "ongoing":
+                details.append(npgettext("initiatives that are", "ongoing", "ongoing", number))
+            else:
+                details.append(npgettext("initiatives that are", "completed", "completed", number))
         if years := self.labels("year"):
-            details.append(_("active in %s") % either(years))
+            details.append(ngettext("active in %s", "active in %s", number) % either(years))
         if self.query.q:
-            details.append(_("matching “%s”") % self.query.q)
-        described = ", ".join([what, *details])
-        return described if count is False else f"{number} {described}"
+            details.append(_("matching %s") % quoted(self.query.q))
+        return ", ".join([what, *details])
 
     @property
     def sentence(self):
@@ -217,7 +269,7 @@ class Finder:
             for value in values
         ]
         if self.query.q:
-            chips.append(Chip(f"“{self.query.q}”", self.request.path + self.query.without("q")))
+            chips.append(Chip(quoted(self.query.q), self.request.path + self.query.without("q")))
         return chips
 
     @property
@@ -230,6 +282,10 @@ def either(labels):
     if len(labels) < 2:
         return "".join(labels)
     return _("%(some)s or %(last)s") % {"some": ", ".join(labels[:-1]), "last": labels[-1]}
+
+
+def quoted(text):
+    return _("“%s”") % text
 
 
 def lower_first(label):

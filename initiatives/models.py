@@ -1,16 +1,16 @@
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from networks.models import Country, Facilitator, Network
+from networks.models import Country, Facilitator, Network, WebLinks
 
 
 class SectorQuerySet(models.QuerySet):
@@ -28,7 +28,6 @@ class Sector(models.Model):
     description = models.TextField(_("description"), blank=True, default="")
 
     objects = SectorQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("sector")
@@ -50,8 +49,6 @@ class Crisis(models.Model):
     description = models.TextField(_("description"), blank=True, default="")
     started_on = models.DateField(_("started on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("crisis")
@@ -109,8 +106,22 @@ class InitiativeQuerySet(models.QuerySet):
             "countries", "sectors"
         )
 
+    def for_detail(self):
+        return self.for_listing().prefetch_related("partners", "tags")
 
-class Initiative(models.Model):
+    def for_export(self):
+        """An export row's own columns and foreign keys; its other relations come separately."""
+        return self.select_related("facilitator", "crisis", "network").defer(
+            "description",
+            "search_document",
+            "search_vector",
+            "facilitator__description",
+            "network__description",
+            "crisis__description",
+        )
+
+
+class Initiative(WebLinks, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -221,7 +232,10 @@ class Initiative(models.Model):
         max_length=2,
         choices=[("en", _("English")), ("fr", _("French"))],
         default="en",
-        help_text=_("Search stems words by the rules of this language."),
+        help_text=_(
+            "The language it was first written in; search stems its tags and organisation "
+            "names by the rules of this language."
+        ),
     )
     search_document = models.TextField(editable=False, blank=True, default="")
     search_vector = SearchVectorField(editable=False, null=True)
@@ -234,10 +248,7 @@ class Initiative(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = InitiativeQuerySet.as_manager()
-    history = HistoricalRecords(
-        excluded_fields=["search_document", "search_vector", "updated_at"],
-        m2m_fields=[countries, sectors, partners],
-    )
+    # Translated fields and history (of sectors and crises too) are registered in translation.py.
 
     class Meta:
         verbose_name = _("initiative")
@@ -272,13 +283,22 @@ class Initiative(models.Model):
     def save(self, *args, **kwargs):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        super().save(*args, **kwargs)
+        # The untranslated columns (title...) then hold the default language whatever language
+        # the editor works in, so that SQL reading them, such as the title sort, stays stable.
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("initiative_detail", args=[self.slug])
 
     def clean(self):
         super().clean()
+        for field, message in [
+            ("title", _("Give a title in English or in French.")),
+            ("summary", _("Give a summary in English or in French.")),
+        ]:
+            if not (getattr(self, f"{field}_en") or getattr(self, f"{field}_fr")):
+                raise ValidationError({f"{field}_en": message})
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": _("The end date cannot be before the start date.")})
         if self.facilitator_id and self.network_id:

@@ -72,9 +72,12 @@ class InitiativeResource(DirectoryResource):
         import_id_fields = ["slug"]
         fields = [
             "slug",
-            "title",
-            "summary",
-            "description",
+            "title_en",
+            "title_fr",
+            "summary_en",
+            "summary_fr",
+            "description_en",
+            "description_fr",
             "kind",
             "facilitator",
             "network",

@@ -1,10 +1,11 @@
 """Free-text search: PostgreSQL full-text search with stemming, or word matching on SQLite.
 
-Each initiative keeps a normalised `search_document` (title, summary, tags, organisations,
-description; lower-case, without accents). On PostgreSQL a stored, GIN-indexed `search_vector`
-is kept from it by a trigger (migration 0003), with the stemming of the entry's language,
-titles weighing most. A query is stemmed by the rules of both languages, so an English word
-finds a French entry and the reverse.
+Each initiative keeps a normalised `search_document` (lower-case, without accents) in five
+sections: the English title, the French title, the English summary and description, the French
+ones, then the tags and organisations. On PostgreSQL a stored, GIN-indexed `search_vector` is
+kept from it by a trigger (migration 0008): English sections stemmed as English, French ones as
+French, the shared one by the entry's language, titles weighing most. A query is stemmed by the
+rules of both languages, so "avocats" finds a French summary saying "avocat" on either page.
 """
 
 import re
@@ -16,6 +17,8 @@ from django.db.models import F, Q
 
 MAX_QUERY_LENGTH = 200
 WORD = re.compile(r"\w+")
+# The trigger splits the document here; a form feed never survives into a word.
+SECTION = "\f"
 
 
 def normalise(text):
@@ -26,18 +29,27 @@ def normalise(text):
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
-def document(*parts):
-    return normalise("\n".join(part for part in parts if part))
+def lines(*parts):
+    return "\n".join(part for part in parts if part)
+
+
+def document(title_en="", title_fr="", text_en="", text_fr="", shared=""):
+    """The search document, in the sections the PostgreSQL trigger stems one by one."""
+    sections = [title_en, title_fr, text_en, text_fr, shared]
+    return SECTION.join(normalise((section or "").replace(SECTION, " ")) for section in sections)
 
 
 def document_for(initiative, tag_names):
     return document(
-        initiative.title,
-        initiative.summary,
-        " ".join(tag_names),
-        initiative.facilitator.name if initiative.facilitator else "",
-        initiative.other_organisations,
-        initiative.description,
+        initiative.title_en,
+        initiative.title_fr,
+        lines(initiative.summary_en, initiative.description_en),
+        lines(initiative.summary_fr, initiative.description_fr),
+        lines(
+            " ".join(tag_names),
+            initiative.facilitator.name if initiative.facilitator else "",
+            initiative.other_organisations,
+        ),
     )
 
 

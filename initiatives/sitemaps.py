@@ -1,11 +1,23 @@
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
 from initiatives.models import Initiative, Sector
 from networks.models import Country, Facilitator, Network
 
 
-class PagesSitemap(Sitemap):
+class BilingualSitemap(Sitemap):
+    """Every page in English and French, each with its hreflang alternates."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+    # Addresses per page of a section (an object in two languages counts twice), each with
+    # its three alternates.
+    limit = 4000
+
+
+class PagesSitemap(BilingualSitemap):
     def items(self):
         return [
             "home",
@@ -20,30 +32,33 @@ class PagesSitemap(Sitemap):
         return reverse(name)
 
 
-class InitiativeSitemap(Sitemap):
+class InitiativeSitemap(BilingualSitemap):
     def items(self):
-        return Initiative.objects.published().order_by("pk")
+        return Initiative.objects.published().only("slug", "updated_at").order_by("pk")
 
     def lastmod(self, initiative):
         return initiative.updated_at
 
+    def get_latest_lastmod(self):
+        return Initiative.objects.published().aggregate(latest=Max("updated_at"))["latest"]
 
-class CountrySitemap(Sitemap):
+
+class CountrySitemap(BilingualSitemap):
     def items(self):
-        return Country.objects.listed().order_by("code")
+        return Country.objects.listed()
 
 
-class SectorSitemap(Sitemap):
+class SectorSitemap(BilingualSitemap):
     def items(self):
         return Sector.objects.order_by("slug")
 
 
-class NetworkSitemap(Sitemap):
+class NetworkSitemap(BilingualSitemap):
     def items(self):
         return Network.objects.order_by("slug")
 
 
-class FacilitatorSitemap(Sitemap):
+class FacilitatorSitemap(BilingualSitemap):
     def items(self):
         return Facilitator.objects.order_by("slug")
 

@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -5,11 +6,13 @@ from django.utils.cache import patch_vary_headers
 from django_countries import countries as all_countries
 
 from initiatives import structured_data
+from initiatives.caching import versioned_key
 from initiatives.finder import Finder
 from initiatives.models import Initiative, Sector
 from initiatives.slugs import follow_renamed_slugs
 from networks.models import Country, Facilitator, Network
 from networks.world_map import world_map
+from probono.i18n import collation_key
 
 
 def home(request):
@@ -19,7 +22,7 @@ def home(request):
         "counts": {
             "initiatives": published.count(),
             "facilitators": Facilitator.objects.count(),
-            "countries": Country.objects.filter(initiatives__in=published).distinct().count(),
+            "countries": sum(1 for country in countries if country.initiative_count),
         },
         "latest": published.for_listing().order_by("-published_at", "-pk")[:6],
         "top_countries": countries[:12],
@@ -31,7 +34,9 @@ def home(request):
 
 
 def sorted_by_count(countries):
-    return sorted(countries, key=lambda country: (-country.initiative_count, str(country.name)))
+    return sorted(
+        countries, key=lambda country: (-country.initiative_count, collation_key(country.name))
+    )
 
 
 def finder_page(request, template, base, context=None, fixed=None):
@@ -60,14 +65,23 @@ def visible_initiatives(request):
     return Initiative.objects.published()
 
 
+def find_initiative(request, slug):
+    """The initiative with everything its page shows. Readers get published ones from the
+    cache, until the next write; staff previews always come from the database.
+    """
+    if request.user.has_perm("initiatives.view_initiative"):
+        return get_object_or_404(Initiative.objects.for_detail(), slug=slug)
+    key = versioned_key("initiative", slug)
+    initiative = cache.get(key)
+    if initiative is None:
+        initiative = get_object_or_404(Initiative.objects.published().for_detail(), slug=slug)
+        cache.set(key, initiative)
+    return initiative
+
+
 @follow_renamed_slugs(visible_initiatives)
 def initiative_detail(request, slug):
-    initiative = get_object_or_404(
-        visible_initiatives(request)
-        .select_related("facilitator", "crisis", "network")
-        .prefetch_related("countries", "sectors", "partners", "tags"),
-        slug=slug,
-    )
+    initiative = find_initiative(request, slug)
     context = {
         "initiative": initiative,
         "structured_data": structured_data.for_initiative(initiative, request),
@@ -87,7 +101,7 @@ def robots_txt(request):
 
 
 def country_list(request):
-    countries = sorted(Country.objects.listed(), key=lambda country: str(country.name))
+    countries = sorted(Country.objects.listed(), key=lambda country: collation_key(country.name))
     context = {"countries": countries, "world_map": world_map(countries)}
     return render(request, "initiatives/country_list.html", context)
 
@@ -96,8 +110,11 @@ def country_detail(request, code):
     if len(code) != 2 or not all_countries.alpha2(code):
         raise Http404("No such country code.")
     if code != code.lower():
-        return redirect("country_detail", code=code.lower(), permanent=True)
-    country = get_object_or_404(Country, code=code.upper())
+        query = request.META.get("QUERY_STRING", "")
+        url = reverse("country_detail", args=[code.lower()]) + (f"?{query}" if query else "")
+        return redirect(url, permanent=True)
+    # A data migration made a row for every ISO code, so a valid code needs no query.
+    country = Country(code=code.upper())
     return finder_page(
         request,
         "initiatives/country_detail.html",

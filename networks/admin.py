@@ -3,6 +3,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from import_export.admin import ImportExportModelAdmin
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from networks.models import Country, Facilitator, Membership, Network
@@ -56,15 +57,25 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["network"]
 
 
+# English and French descriptions side by side on one line: no tabs, no extra JavaScript.
 @admin.register(Network)
-class NetworkAdmin(SimpleHistoryAdmin):
+class NetworkAdmin(SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["name", "acronym", "founded_year", "headquarters_country"]
-    search_fields = ["name", "slug", "acronym", "description"]
+    search_fields = ["name", "slug", "acronym", "description_en", "description_fr"]
     prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "acronym", ("description_en", "description_fr")]}),
+        (
+            _("Where and when"),
+            {"fields": ["website", "founded_year", "headquarters_country", "headquarters_city"]},
+        ),
+    ]
 
 
 @admin.register(Facilitator)
-class FacilitatorAdmin(AllOrNothingImportMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class FacilitatorAdmin(
+    AllOrNothingImportMixin, ImportExportModelAdmin, SimpleHistoryAdmin, TranslationAdmin
+):
     resource_classes = [FacilitatorResource]
     list_display = ["name", "headquarters_country", "city", "founded_year", "is_active"]
     list_filter = [
@@ -73,12 +84,23 @@ class FacilitatorAdmin(AllOrNothingImportMixin, ImportExportModelAdmin, SimpleHi
         ("countries", admin.RelatedOnlyFieldListFilter),
         "headquarters_country",
     ]
-    search_fields = ["name", "slug", "acronym", "city", "description"]
+    search_fields = ["name", "slug", "acronym", "city", "description_en", "description_fr"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["countries"]
     inlines = [MembershipInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "acronym", "description", "website"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "acronym",
+                    ("description_en", "description_fr"),
+                    "website",
+                ]
+            },
+        ),
         (
             _("Where and when"),
             {"fields": ["headquarters_country", "city", "countries", "founded_year"]},

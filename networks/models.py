@@ -1,7 +1,7 @@
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -9,31 +9,56 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 FOUNDING_YEAR_VALIDATORS = [MinValueValidator(1800), MaxValueValidator(2100)]
+WEB_LINK = URLValidator(
+    schemes=["http", "https"], message=_("Enter a web address starting with http:// or https://.")
+)
 
 
-def count_of(through, **filters):
-    """A correlated COUNT over an M2M table, to annotate many rows without multiplying joins."""
-    return Coalesce(
-        Subquery(
-            through.objects.filter(country=OuterRef("pk"), **filters)
-            .values("country")
-            .annotate(count=Count("*"))
-            .values("count")
-        ),
-        0,
-    )
+class WebLinks:
+    """A model whose URL fields hold web pages only: URLField alone also takes ftp:// links."""
+
+    def clean_fields(self, exclude=None):
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self._meta.fields:
+            value = getattr(self, field.attname)
+            if not isinstance(field, models.URLField) or not value or field.name in errors:
+                continue
+            if field.name in (exclude or ()):
+                continue
+            try:
+                WEB_LINK(value)
+            except ValidationError as error:
+                errors[field.name] = error.error_list
+        if errors:
+            raise ValidationError(errors)
 
 
 class CountryQuerySet(models.QuerySet):
-    def with_counts(self):
-        return self.annotate(
-            initiative_count=count_of(Country.initiatives.through, initiative__status="published"),
-            facilitator_count=count_of(Country.facilitators.through),
-        )
-
     def listed(self):
-        """Countries a reader can browse: those with a published initiative or a facilitator."""
-        return self.with_counts().filter(Q(initiative_count__gt=0) | Q(facilitator_count__gt=0))
+        """Countries a reader can browse, those with a published initiative or a facilitator,
+        by code, each with its `initiative_count` and `facilitator_count`.
+
+        Two grouped counts over the M2M tables: one pass each, however many countries.
+        """
+        initiatives = counts_per_country(
+            Country.initiatives.through.objects.filter(initiative__status="published")
+        )
+        facilitators = counts_per_country(Country.facilitators.through.objects.all())
+        countries = [
+            Country(code=code) for code in sorted(initiatives.keys() | facilitators.keys())
+        ]
+        for country in countries:
+            country.initiative_count = initiatives.get(country.code, 0)
+            country.facilitator_count = facilitators.get(country.code, 0)
+        return countries
+
+
+def counts_per_country(through):
+    return dict(through.values_list("country").annotate(count=Count("*")).order_by())
 
 
 class Country(models.Model):
@@ -67,7 +92,7 @@ class Country(models.Model):
         return countries.name(self.code) or self.code
 
 
-class Network(models.Model):
+class Network(WebLinks, models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     acronym = models.CharField(_("acronym"), max_length=20, blank=True, default="")
@@ -86,8 +111,6 @@ class Network(models.Model):
         _("headquarters city"), max_length=100, blank=True, default=""
     )
 
-    history = HistoricalRecords()
-
     class Meta:
         verbose_name = _("network")
         verbose_name_plural = _("networks")
@@ -105,7 +128,7 @@ class FacilitatorQuerySet(models.QuerySet):
         return self.filter(countries=code.upper())
 
 
-class Facilitator(models.Model):
+class Facilitator(WebLinks, models.Model):
     """An organisation whose trade is pro bono: it connects skilled volunteers with causes."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -141,7 +164,7 @@ class Facilitator(models.Model):
     )
 
     objects = FacilitatorQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[countries])
+    # Translated fields and history (of networks too) are registered in translation.py.
 
     class Meta:
         verbose_name = _("facilitator")

@@ -170,12 +170,20 @@ class DirectoryResource(resources.ModelResource):
         for column, value in row.items():
             if isinstance(value, str):
                 row[column] = unescape_formula(value)
+        # Files from before the French fields: a "title" column is the English title.
+        for column in list(row):
+            english = f"{column}_en"
+            if english in self.fields and english not in row:
+                row[english] = row.pop(column)
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         # Files are read in text mode: the CRLF that admin text areas save comes back as LF.
         value = row.get(field.column_name)
         if not is_m2m and isinstance(value, str):
             current = field.get_value(instance)
+            # An empty cell is no change to a translation never written (NULL).
+            if current is None and not value:
+                return
             if isinstance(current, str) and same_text(current, value):
                 return
         super().import_field(field, instance, row, is_m2m, **kwargs)
@@ -212,7 +220,8 @@ class FacilitatorResource(DirectoryResource):
             "slug",
             "name",
             "acronym",
-            "description",
+            "description_en",
+            "description_fr",
             "website",
             "founded_year",
             "headquarters_country",

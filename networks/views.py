@@ -8,6 +8,7 @@ from initiatives.models import Initiative
 from initiatives.slugs import follow_renamed_slugs
 from initiatives.views import finder_page
 from networks.models import Country, Facilitator, Membership, Network
+from probono.i18n import collation_key
 
 WITH_NETWORKS = Prefetch("memberships", Membership.objects.select_related("network"))
 
@@ -25,7 +26,7 @@ def network_detail(request, slug):
     context = {
         "network": network,
         "memberships": memberships,
-        "countries": sorted(covered, key=lambda country: str(country.name)),
+        "countries": sorted(covered, key=lambda country: collation_key(country.name)),
     }
     return finder_page(
         request,

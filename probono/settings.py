@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -46,7 +47,10 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Before the admin, so that its translation fields reach the admin forms.
+    "modeltranslation",
+    # Django's admin with our AdminSite (second factor) and user admin (history kept).
+    "probono.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,6 +60,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_countries",
     "django_filters",
     "import_export",
@@ -66,16 +72,23 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The security headers first: static files, cached pages and 304s answer from below them.
+    "probono.middleware.cross_origin_resource_policy",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "probono.i18n.admin_language",
+    # A database that is down or too slow gets readers a 503 page that says so, not a 500.
+    "probono.health.DatabaseUnavailableMiddleware",
     "initiatives.caching.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks, so that it sees every failed login.
     "axes.middleware.AxesMiddleware",
@@ -92,11 +105,22 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
+# --- The admin: second factor and client addresses (README: Security, the admin) ---
+# Staff with a confirmed TOTP device (django-otp) give its code at login; with this on,
+# superusers without one cannot use the admin until they enroll (manage.py add_totp_device).
+ADMIN_REQUIRE_OTP_FOR_SUPERUSERS = envbool("ADMIN_REQUIRE_OTP_FOR_SUPERUSERS", "false")
+OTP_TOTP_ISSUER = "Pro Bono Directory"
+# Lockouts count by REMOTE_ADDR, so a forged X-Forwarded-For changes nothing. Behind N reverse
+# proxies that each append the address they saw to X-Forwarded-For, TRUSTED_PROXY_COUNT=N
+# takes the client's address from there instead.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
+AXES_CLIENT_IP_CALLABLE = "probono.admin_site.client_ip"
+# --- end of the admin block ---
+
 # The admin's address, e.g. ADMIN_PATH=editors-7f3a/ to keep it off the usual scanners' lists.
 ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin/").strip("/") + "/"
 
 ROOT_URLCONF = "probono.urls"
-WSGI_APPLICATION = "probono.wsgi.application"
 
 TEMPLATES = [
     {
@@ -108,11 +132,16 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "probono.i18n.languages",
             ],
         },
     },
 ]
 
+# --- The database (README: Running in production) ---
+# gunicorn's sync workers serve one request at a time, so each keeps one persistent connection
+# (DB_CONN_MAX_AGE), checked before every request reuses it: after a PostgreSQL restart the
+# first request reconnects instead of failing.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -120,6 +149,21 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A server that is down or unreachable costs a request seconds, not a hung worker; a
+    # runaway query is cancelled before gunicorn's worker timeout would kill the worker.
+    DATABASES["default"]["OPTIONS"] = {
+        "connect_timeout": envint("DB_CONNECT_TIMEOUT", "3"),
+        "options": f"-c statement_timeout={envint('DB_STATEMENT_TIMEOUT', '20')}s",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several gunicorn workers writing at once (logins, say) wait for the lock instead of
+    # failing with "database is locked" when a read turns into a write.
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+# The container's health check asks over plain HTTP on loopback, never redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# --- end of the database block ---
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Local memory for one process; Redis (CACHE_URL=redis://host:6379/0) as soon as several
@@ -132,6 +176,57 @@ CACHES = {
         "LOCATION": os.environ["CACHE_URL"],
     }
 }
+
+# --- Security: HTTPS, headers and cookies (README: Security, headers and cookies) ---
+# Plain HTTP gets a redirect to HTTPS when DEBUG is off. Behind a proxy that ends TLS, name the
+# header it sets, e.g. SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto, or every request redirects.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false" if DEBUG else "true")
+if proxy_header := os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip():
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + proxy_header.upper().replace("-", "_"), "https")
+# Sent on HTTPS responses only. Preloading is a commitment browsers keep for months, so it is the
+# operator's choice; without it Django's check for the preload flag has nothing to say.
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "31536000")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "false")
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Static files are for our pages only, like everything else (Cross-Origin-Resource-Policy).
+WHITENOISE_ALLOW_ALL_ORIGINS = False
+
+# Readers never get a cookie; staff get two, only over HTTPS in production, out of scripts' reach
+# (the admin sends the CSRF token from its forms, never from the cookie), not sent cross-site.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+if SESSION_COOKIE_SECURE:
+    # Browsers keep a __Host- cookie only if it is Secure, for this very host, on every path.
+    SESSION_COOKIE_NAME, CSRF_COOKIE_NAME = "__Host-sessionid", "__Host-csrftoken"
+
+# No inline script or style anywhere: every page loads its JavaScript and CSS from our own files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # The one style attribute in the admin, style="border-top: 0" on django-simple-history's
+        # history page, allowed by its hash alone.
+        "style-src-attr": [
+            "'unsafe-hashes'",
+            "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",
+        ],
+        "img-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+    }
+}
+# --- end of the security block ---
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -146,6 +241,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["probono.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
+
+# Content in English and French (django-modeltranslation): title_en, title_fr... A field without
+# a value in the reader's language shows the other language's, marked as such.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "fr"), "fr": ("en",), "en": ("fr",)}
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -1,6 +1,7 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from initiatives import exports
@@ -8,8 +9,13 @@ from initiatives import views as initiative_views
 from initiatives.feeds import InitiativeFeed
 from initiatives.sitemaps import SITEMAPS
 from networks import views as network_views
+from probono import health
 
-urlpatterns = [
+XML = "application/xml; charset=utf-8"
+
+# The public pages, feeds and exports: English at the root, French under /fr/. A path without a
+# prefix is always English, whatever the browser asks for, so that a shared link opens as sent.
+urlpatterns = i18n_patterns(
     path("", initiative_views.home, name="home"),
     path("initiatives/", initiative_views.initiative_list, name="initiative_list"),
     path("initiatives/feed/", InitiativeFeed(), name="initiative_feed"),
@@ -23,8 +29,27 @@ urlpatterns = [
     path("networks/<slug:slug>/", network_views.network_detail, name="network_detail"),
     path("facilitators/", network_views.facilitator_list, name="facilitator_list"),
     path("facilitators/<slug:slug>/", network_views.facilitator_detail, name="facilitator_detail"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    prefix_default_language=False,
+)
+
+# One address each, whatever the language: the sitemap lists both languages' pages.
+urlpatterns += [
+    # An index of sections, each in pages of a few thousand entries: one sitemap of every
+    # initiative in two languages would take longer to build than a worker may take.
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section", "content_type": XML},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS, "content_type": XML},
+        name="sitemap_section",
+    ),
     path("robots.txt", initiative_views.robots_txt, name="robots_txt"),
+    path("healthz", health.healthz, name="healthz"),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]
 

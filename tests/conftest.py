@@ -18,6 +18,17 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def english_at_start():
+    """A French request leaves French active in the thread, and `title=` would then fill
+    `title_fr` (django-modeltranslation): each test starts in the default language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def plain_static_files(settings):
     """Tests render templates without running collectstatic first."""
     settings.STORAGES = {
@@ -188,6 +199,20 @@ def directory(petition, draft, facilitator, network, legal, covid):
         covid=covid,
         war=war,
     )
+
+
+def sitemap_pages(client):
+    """The pages of the sitemap, as its index lists them."""
+    index = client.get("/sitemap.xml").content.decode()
+    return [
+        re.sub(r"^https?://[^/]+", "", html.unescape(url))
+        for url in re.findall(r"<loc>(.*?)</loc>", index)
+    ]
+
+
+def sitemap_text(client):
+    """Every page of the sitemap, as one text."""
+    return "".join(client.get(page).content.decode() for page in sitemap_pages(client))
 
 
 def shown_slugs(response):

@@ -28,6 +28,9 @@ def form_data(**changes):
         "status": "draft",
     }
     data.update(changes)
+    # The form has a field per language: title_en and title_fr...
+    for field in ("title", "summary", "description"):
+        data[f"{field}_en"] = data.pop(field, None)
     return {key: value for key, value in data.items() if value is not None}
 
 
@@ -104,7 +107,13 @@ def test_unpublishing_takes_an_initiative_off_every_public_page(
     editor_client.post(CHANGELIST, {"action": "unpublish", "_selected_action": [petition.pk]})
     reader = client_factory()
     assert reader.get(petition.get_absolute_url()).status_code == 404
-    for url in ["/", "/initiatives/", "/countries/be/", "/sectors/legal/", "/sitemap.xml"]:
+    for url in [
+        "/",
+        "/initiatives/",
+        "/countries/be/",
+        "/sectors/legal/",
+        "/sitemap-initiatives.xml",
+    ]:
         assert petition.title.encode() not in reader.get(url).content, url
     feed = reader.get("/initiatives/feed/").content
     assert petition.slug.encode() not in feed
@@ -134,7 +143,7 @@ def test_every_edit_is_recorded_field_by_field_and_can_be_reverted(editor_client
     original = petition.history.order_by("history_date").first()
     revert_url = f"{CHANGELIST}{petition.pk}/history/{original.history_id}/"
     assert editor_client.get(revert_url).status_code == 200
-    data["title"] = original.title
+    data["title_en"] = original.title_en
     assert editor_client.post(revert_url, data).status_code == 302
     petition.refresh_from_db()
     assert petition.title == "Petition to the EU health ministers"

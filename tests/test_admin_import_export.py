@@ -40,8 +40,8 @@ def initiative_row(**changes):
     row = dict.fromkeys(COLUMNS, "")
     row.update(
         slug="tenant-clinics",
-        title="Free legal clinics for tenants",
-        summary="Volunteer lawyers answered tenants' questions about evictions.",
+        title_en="Free legal clinics for tenants",
+        summary_en="Volunteer lawyers answered tenants' questions about evictions.",
         kind="legal-advice",
         countries="BE",
     )
@@ -103,7 +103,7 @@ def export(client, changelist, resource):
 def test_it_previews_a_valid_file_then_saves_it_on_confirm(editor_client, facilitator, covid):
     text = csv_text(
         initiative_row(
-            description="Weekly clinics.\nOnline.",
+            description_en="Weekly clinics.\nOnline.",
             facilitator="the-good-lobby",
             other_organisations="Tenants' union",
             countries="BE|FR",
@@ -342,9 +342,9 @@ def test_it_neutralises_cells_a_spreadsheet_would_run_as_formulas(admin_client, 
     formula_cells(directory.hackathon)
     rows = csv.DictReader(io.StringIO(export(admin_client, INITIATIVES, InitiativeResource)))
     hackathon = next(row for row in rows if row["slug"] == "ukraine-hackathon")
-    assert hackathon["title"] == '\'=HYPERLINK("https://evil.example","Click")'
-    assert hackathon["summary"] == "'+33 volunteers answered the phone."
-    assert hackathon["description"].startswith("'-5 degrees outside.")
+    assert hackathon["title_en"] == '\'=HYPERLINK("https://evil.example","Click")'
+    assert hackathon["summary_en"] == "'+33 volunteers answered the phone."
+    assert hackathon["description_en"].startswith("'-5 degrees outside.")
     assert hackathon["other_organisations"] == "'@mention"
     assert hackathon["figures_note"] == "''=already escaped by hand"
     assert hackathon["tags"] == "'=tag|hackathon"
@@ -352,7 +352,7 @@ def test_it_neutralises_cells_a_spreadsheet_would_run_as_formulas(admin_client, 
 
 
 def test_it_imports_a_cell_escaped_by_hand_as_the_text_it_shows(admin_client):
-    text = csv_text(initiative_row(title="'=1+1", summary="'Quoted' on purpose."))
+    text = csv_text(initiative_row(title_en="'=1+1", summary_en="'Quoted' on purpose."))
     import_file(admin_client, INITIATIVES, text)
     initiative = Initiative.objects.get()
     assert initiative.title == "=1+1"
@@ -364,7 +364,8 @@ def facilitator_row(**changes):
         "slug": "pro-bono-lab",
         "name": "Pro Bono Lab",
         "acronym": "",
-        "description": "",
+        "description_en": "",
+        "description_fr": "",
         "website": "https://probonolab.org/",
         "founded_year": "2011",
         "headquarters_country": "France",
@@ -428,7 +429,7 @@ def test_it_changes_nothing_when_facilitators_are_exported_then_imported_again(
     text = export(admin_client, FACILITATORS, FacilitatorResource)
     row = next(row for row in csv.DictReader(io.StringIO(text)) if row["slug"] == lab.slug)
     assert row["acronym"] == "'-PBL-"
-    assert row["description"].startswith("'=cmd")
+    assert row["description_en"].startswith("'=cmd")
     assert row["countries"] == "BE|FR"
     assert row["headquarters_country"] == ""
     good_lobby = next(row for row in csv.DictReader(io.StringIO(text)) if row["city"])

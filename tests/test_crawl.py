@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from initiatives.models import Initiative, Sector
 from networks.models import Country, Facilitator, Network
-from tests.conftest import make_initiative
+from tests.conftest import make_initiative, sitemap_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +59,7 @@ def test_a_draft_appears_on_no_public_page_feed_export_or_sitemap(client, seeded
         "/initiatives/export.csv",
         "/initiatives/export.json",
         "/sitemap.xml",
+        *sitemap_pages(client),
     ]
     for url in urls:
         response = client.get(url)

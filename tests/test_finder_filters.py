@@ -10,6 +10,7 @@ import re
 import pytest
 from django.db import connection
 
+from initiatives import finder
 from tests.conftest import make_initiative, shown_slugs
 
 pytestmark = pytest.mark.django_db
@@ -247,6 +248,19 @@ def test_it_sorts_a_search_by_relevance_by_default(client, directory):
     else:
         # Without a full-text rank, SQLite keeps the newest first.
         assert shown_slugs(response) == [HACKATHON, HELPLINE]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="only PostgreSQL ranks")
+def test_it_sorts_a_search_with_too_many_matches_to_rank_newest_first(
+    client, directory, monkeypatch
+):
+    monkeypatch.setattr(finder, "RANK_LIMIT", 1)
+    response = client.get("/initiatives/?q=nurses")
+    assert shown_slugs(response) == [HACKATHON, HELPLINE]
+    assert "too many to rank by relevance" in response.content.decode()
+    # One word more, one match: ranked again, and no notice.
+    response = client.get("/initiatives/?q=nurses+helpline")
+    assert "too many to rank" not in response.content.decode()
 
 
 def test_it_sorts_a_search_by_another_order_when_asked(client, directory):

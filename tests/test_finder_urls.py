@@ -6,8 +6,10 @@ import re
 
 import pytest
 
+from initiatives import sitemaps
+from initiatives.models import Initiative
 from networks.models import Membership
-from tests.conftest import make_initiative, notices, shown_slugs
+from tests.conftest import make_initiative, notices, shown_slugs, sitemap_pages, sitemap_text
 
 pytestmark = pytest.mark.django_db
 
@@ -349,9 +351,8 @@ def test_it_ignores_values_past_the_twentieth_and_says_so(client, directory):
 
 
 def test_it_lists_scoped_pages_in_the_sitemap(client, directory):
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    locations = set(re.findall(r"<loc>(.*?)</loc>", response.content.decode()))
+    assert client.get("/sitemap.xml").status_code == 200
+    locations = set(re.findall(r"<loc>(.*?)</loc>", sitemap_text(client)))
     expected = {
         "http://testserver/initiatives/",
         "http://testserver/countries/be/",
@@ -374,7 +375,7 @@ def test_it_lists_scoped_pages_in_the_sitemap(client, directory):
 
 
 def test_it_leaves_drafts_and_their_countries_out_of_the_sitemap(client, directory):
-    content = client.get("/sitemap.xml").content.decode()
+    content = sitemap_text(client)
     assert "/initiatives/secret-draft/" not in content
     assert "/countries/pt/" not in content
 
@@ -438,3 +439,18 @@ def test_it_escapes_a_closing_script_tag_in_json_ld(client, directory):
     content = response.content.decode()
     assert '<script>alert("x")' not in content
     assert json_ld(response)["name"] == title
+
+
+def test_the_sitemap_is_an_index_of_sections_in_pages(client, directory, monkeypatch):
+    # Four addresses a page: two initiatives, each in English and in French.
+    monkeypatch.setattr(sitemaps.BilingualSitemap, "limit", 4)
+    published = Initiative.objects.published().count()
+    pages = [page for page in sitemap_pages(client) if "initiatives" in page]
+    assert len(pages) == -(-published // 2)
+    assert pages[1] == "/sitemap-initiatives.xml?p=2"
+    listed = re.findall(r"<loc>(.*?)</loc>", "".join(client.get(p).content.decode() for p in pages))
+    # Each initiative in English and in French.
+    assert len({url for url in listed if "/initiatives/" in url}) == 2 * published
+    assert client.get(f"/sitemap-initiatives.xml?p={len(pages) + 1}").status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
+    assert client.get("/sitemap-initiatives.xml?p=abc").status_code == 404

@@ -2,6 +2,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from taggit.models import Tag
 
 from initiatives.models import Crisis, Initiative, Sector, TaggedInitiative
@@ -163,3 +164,21 @@ def test_it_keeps_rows_that_are_not_demo_rows():
     assert list(real.sectors.all()) == [legal]
     assert list(real.tags.names()) == ["housing"]
     assert Initiative.objects.count() == 201
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text indexes are PostgreSQL's")
+def test_it_rebuilds_the_full_text_index_it_drops_for_the_load():
+    def gin_indexes():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE tablename = %s AND indexdef ~ ' USING gin '",
+                [Initiative._meta.db_table],
+            )
+            return sorted(row[0] for row in cursor.fetchall())
+
+    before = gin_indexes()
+    seed_demo()
+    assert before
+    assert gin_indexes() == before
+    word = Initiative.objects.filter(**DEMO).first().title.split()[0]
+    assert Initiative.objects.filter(search_vector=word).exists()

@@ -4,6 +4,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from probono.i18n import collation_key
+
 register = template.Library()
 
 # Escaped as json_script does, so that a "</script>" inside a title cannot end the block.
@@ -15,3 +17,9 @@ def json_ld(data):
     """A schema.org block: data for machines, escaped so that no text can break out of it."""
     encoded = json.dumps(data, ensure_ascii=False, sort_keys=True).translate(JSON_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(encoded))
+
+
+@register.filter
+def by_name(countries):
+    """Countries in the alphabetical order of the reader's language."""
+    return sorted(countries, key=lambda country: collation_key(country.name))

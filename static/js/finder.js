@@ -36,6 +36,11 @@
     document.querySelectorAll("h1, h2").forEach((heading) => {
       if (heading.textContent === sentence) heading.textContent = next.dataset.sentence;
     });
+    // The language switcher keeps the filters shown, e.g. /fr/initiatives/?country=be.
+    document.querySelectorAll("a[data-language]").forEach((link) => {
+      const code = link.dataset.language;
+      link.href = next.dataset[`url${code[0].toUpperCase()}${code.slice(1)}`] ?? link.href;
+    });
     finder.replaceWith(next);
     finder = next;
     live.textContent = next.dataset.sentence;

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import translation
 
 from initiatives.models import Crisis, Initiative, Sector
 from networks.models import Country, Facilitator, Membership, Network
@@ -27,7 +28,9 @@ class Command(BaseCommand):
         except (OSError, ValueError) as error:
             raise CommandError(f"Cannot read {path}: {error}") from error
         try:
-            with transaction.atomic():
+            # Rows give each language's text (title_en, title_fr...); the untranslated columns
+            # then hold the default language, however the command is run.
+            with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
                 counts = load(seed)
         except (KeyError, LookupError, ObjectDoesNotExist, ValidationError) as error:
             raise CommandError(f"{path} is not valid seed content: {error!r}") from error
