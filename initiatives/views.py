@@ -47,6 +47,8 @@ def finder_page(request, template, base, context=None, fixed=None):
     finder = Finder(request, base, fixed=fixed)
     if finder.redirect_url:
         return redirect(finder.redirect_url, permanent=True)
+    # The language links keep the view's filters, as its canonical address spells them.
+    request.canonical_query = finder.query.querystring()
     if request.headers.get("X-Requested-With") == "finder":
         template = "includes/finder.html"
     response = render(request, template, {"finder": finder.paginate(), **(context or {})})

@@ -31,11 +31,12 @@ class Language:
 
 
 def page_in(request, code):
-    """The same page, filters included, in the language `code`; the home page if none matched."""
+    """The same page in the language `code`, with the finder's filters as the canonical query
+    gives them (never what else the address carried); the home page if none matched."""
     if request.resolver_match is None:
         with translation.override(code):
             return reverse("home")
-    return translate_url(request.get_full_path(), code)
+    return translate_url(request.path, code) + getattr(request, "canonical_query", "")
 
 
 def languages(request):

@@ -60,6 +60,7 @@ ENDPOINTS = {
     "facilitator_detail": lambda: Facilitator.objects.get(slug="pro-bono-lab").get_absolute_url(),
     "initiative_detail": lambda: Initiative.objects.published().first().get_absolute_url(),
     "sitemap": lambda: reverse("sitemap"),
+    "sitemap_section": lambda: reverse("sitemap_section", args=["initiatives"]),
     "robots_txt": lambda: reverse("robots_txt"),
 }
 
@@ -194,6 +195,7 @@ def arguments(pattern, name):
         "token": "set-password",
         "id": "1",
         "url": "initiatives/initiative/",
+        "section": "initiatives",
     }
     parameters = list(pattern.pattern.regex.groupindex)
     kwargs = {parameter: by_parameter.get(parameter) for parameter in parameters}
