@@ -8,6 +8,7 @@ when several gunicorn workers must agree.
 import hashlib
 import time
 
+from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponseNotModified
@@ -18,9 +19,13 @@ TRACKED_APPS = {"initiatives", "networks", "taggit"}
 PAGE_TIMEOUT = 24 * 60 * 60
 # The finder's in-place updates ask for a fragment with this header.
 FRAGMENT_HEADER = "HTTP_X_REQUESTED_WITH"
+# A reader's request reads the version once: every key it builds then agrees.
+_this_request = Local()
 
 
 def data_version():
+    if (version := getattr(_this_request, "data_version", None)) is not None:
+        return version
     version = cache.get(VERSION_KEY)
     if version is None:
         # A fresh start (or a flushed cache) must not reuse an old version number.
@@ -65,7 +70,13 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not self.cacheable_request(request):
             return self.get_response(request)
-        version = data_version()
+        _this_request.data_version = version = data_version()
+        try:
+            return self.cached_response(request, version)
+        finally:
+            del _this_request.data_version
+
+    def cached_response(self, request, version):
         language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
         etag = f'"{version}-{language}"'
         if etag in request.headers.get("If-None-Match", ""):

@@ -50,4 +50,4 @@ class InitiativeFeed(Feed):
         return lead.name if lead else None
 
     def item_categories(self, initiative):
-        return [sector.name for sector in initiative.sectors.all()]
+        return [sector.name for sector in initiative.listed_sectors]

@@ -10,6 +10,7 @@ import datetime
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
@@ -37,6 +38,11 @@ SORT_CHOICES = [
 ]
 
 
+# Each process keeps the vocabulary of the current data version, instead of unpickling it from
+# the shared cache on every request.
+LOADED_VOCABULARIES = {}
+
+
 @dataclasses.dataclass
 class Vocabulary:
     """Every value a filter accepts, with the label a reader sees."""
@@ -52,7 +58,12 @@ class Vocabulary:
     @classmethod
     def load(cls):
         key = versioned_key("vocabulary", get_language())
-        return cache.get_or_set(key, cls.from_database, timeout=None)
+        if (vocabulary := LOADED_VOCABULARIES.get(key)) is None:
+            vocabulary = cache.get_or_set(key, cls.from_database, timeout=None)
+            if len(LOADED_VOCABULARIES) >= len(settings.LANGUAGES):
+                LOADED_VOCABULARIES.clear()  # only older data versions'
+            LOADED_VOCABULARIES[key] = vocabulary
+        return vocabulary
 
     @classmethod
     def from_database(cls):

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -11,6 +11,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from networks.models import Country, Facilitator, Network, WebLinks
+from probono.i18n import reverse_often
 
 
 class SectorQuerySet(models.QuerySet):
@@ -38,7 +39,7 @@ class Sector(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("sector_detail", args=[self.slug])
+        return reverse_often("sector_detail", self.slug)
 
 
 class Crisis(models.Model):
@@ -79,6 +80,18 @@ class TaggedInitiative(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="initiative_tag_once"),
         ]
+        # A tag filter reads its initiatives from the index alone.
+        indexes = [models.Index(fields=["tag", "content_object"], name="tagged_initiative_by_tag")]
+
+
+def listed_relations():
+    """An initiative's countries and sectors as lists (`listed_countries`, `listed_sectors`):
+    unlike `countries.all`, reading them builds no related manager per initiative.
+    """
+    return [
+        Prefetch("countries", Country.objects.all(), to_attr="listed_countries"),
+        Prefetch("sectors", Sector.objects.all(), to_attr="listed_sectors"),
+    ]
 
 
 class InitiativeQuerySet(models.QuerySet):
@@ -102,15 +115,19 @@ class InitiativeQuerySet(models.QuerySet):
         return self.filter(Q(network=network) | Q(facilitator__in=members))
 
     def for_listing(self):
-        return self.select_related("facilitator", "crisis", "network").prefetch_related(
-            "countries", "sectors"
-        )
+        """What a card shows: no long texts, which are most of a row's bytes."""
+        return self.without_long_texts().prefetch_related(*listed_relations())
 
     def for_detail(self):
-        return self.for_listing().prefetch_related("partners", "tags")
+        return self.select_related("facilitator", "crisis", "network").prefetch_related(
+            *listed_relations(), "partners", "tags"
+        )
 
     def for_export(self):
         """An export row's own columns and foreign keys; its other relations come separately."""
+        return self.without_long_texts()
+
+    def without_long_texts(self):
         return self.select_related("facilitator", "crisis", "network").defer(
             "description",
             "search_document",

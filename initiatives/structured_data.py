@@ -43,7 +43,7 @@ def for_initiative(initiative, request):
         "url": request.build_absolute_uri(initiative.get_absolute_url()),
         "areaServed": [
             {"@type": "Country", "name": str(country.name), "identifier": country.code}
-            for country in initiative.countries.all()
+            for country in initiative.listed_countries
         ],
         "keywords": [tag.name for tag in initiative.tags.all()],
     }

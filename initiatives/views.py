@@ -3,6 +3,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 from django_countries import countries as all_countries
 
 from initiatives import structured_data
@@ -121,7 +122,12 @@ def country_detail(request, code):
         request,
         "initiatives/country_detail.html",
         Initiative.objects.published().in_country(code),
-        {"country": country, "facilitators": Facilitator.objects.in_country(code)},
+        {
+            "country": country,
+            # Read only when the template's fragment cache has no copy for this data version.
+            "facilitators": Facilitator.objects.in_country(code),
+            "facilitators_cache_key": versioned_key("country-facilitators", get_language(), code),
+        },
         fixed={"country": code},
     )
 
@@ -133,7 +139,9 @@ def sector_list(request):
 
 @follow_renamed_slugs(lambda request: Sector.objects.all())
 def sector_detail(request, slug):
-    sector = get_object_or_404(Sector, slug=slug)
+    sector = cache.get_or_set(
+        versioned_key("sector", slug), lambda: get_object_or_404(Sector, slug=slug)
+    )
     return finder_page(
         request,
         "initiatives/sector_detail.html",

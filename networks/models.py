@@ -1,12 +1,17 @@
+import functools
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
+
+from probono.i18n import reverse_often
 
 FOUNDING_YEAR_VALIDATORS = [MinValueValidator(1800), MaxValueValidator(2100)]
 WEB_LINK = URLValidator(
@@ -61,6 +66,13 @@ def counts_per_country(through):
     return dict(through.values_list("country").annotate(count=Count("*")).order_by())
 
 
+@functools.lru_cache(maxsize=1024)
+def country_name(code, language):
+    """The country's name in `language`, remembered: a list page names some hundred."""
+    with override(language):
+        return countries.name(code) or code
+
+
 class Country(models.Model):
     """One row per ISO 3166-1 country, so that places are joined and counted, not substring-matched.
 
@@ -85,11 +97,11 @@ class Country(models.Model):
         return str(self.name)
 
     def get_absolute_url(self):
-        return reverse("country_detail", args=[self.code.lower()])
+        return reverse_often("country_detail", self.code.lower())
 
     @property
     def name(self):
-        return countries.name(self.code) or self.code
+        return country_name(self.code, get_language())
 
 
 class Network(WebLinks, models.Model):

@@ -1,15 +1,31 @@
 """English and French: each page's address in the other language, and names in a reader's order."""
 
 import dataclasses
+import functools
 import unicodedata
 
 from django.conf import settings
-from django.urls import reverse, translate_url
+from django.urls import get_script_prefix, get_urlconf, reverse, translate_url
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
 # Open Graph wants a territory; the directory writes International English.
 OPEN_GRAPH_LOCALES = {"en": "en_GB", "fr": "fr_FR"}
+
+
+def reverse_often(viewname, *args):
+    """reverse() for the few addresses every card repeats (countries, sectors), remembered per
+    language: a list page links to some hundred of them.
+    """
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    key = (viewname, args, translation.get_language(), get_script_prefix(), urlconf)
+    return _remembered_reverse(key)
+
+
+@functools.lru_cache(maxsize=4096)
+def _remembered_reverse(key):
+    viewname, args, *_ = key
+    return reverse(viewname, args=args)
 
 
 @dataclasses.dataclass

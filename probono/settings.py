@@ -154,7 +154,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # runaway query is cancelled before gunicorn's worker timeout would kill the worker.
     DATABASES["default"]["OPTIONS"] = {
         "connect_timeout": envint("DB_CONNECT_TIMEOUT", "3"),
-        "options": f"-c statement_timeout={envint('DB_STATEMENT_TIMEOUT', '20')}s",
+        # Parallel workers cost a request more to start than its short queries save, and take
+        # the cores that other requests are waiting for.
+        "options": f"-c statement_timeout={envint('DB_STATEMENT_TIMEOUT', '20')}s"
+        " -c max_parallel_workers_per_gather=0",
         **DATABASES["default"].get("OPTIONS", {}),
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
