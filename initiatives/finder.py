@@ -2,10 +2,11 @@
 
 import dataclasses
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import F
-from django.db.models.functions import Lower
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -26,8 +27,15 @@ RANK_LIMIT = 1000
 ORDERINGS = {
     "newest": [F("started_on").desc(nulls_last=True), "-pk"],
     "oldest": [F("started_on").asc(nulls_last=True), "pk"],
-    "title": [Lower("title"), "pk"],
 }
+
+
+def title_ordering():
+    """Titles as the reader sees them: in the page's language, else in the first other one."""
+    page_language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    languages = dict.fromkeys([page_language, *(code for code, _name in settings.LANGUAGES)])
+    shown = Coalesce(*(NullIf(f"title_{language}", Value("")) for language in languages))
+    return [Lower(shown), "pk"]
 
 
 @dataclasses.dataclass
@@ -136,6 +144,8 @@ class Finder:
             if self.count <= RANK_LIMIT:
                 return results.order_by("-rank", *ORDERINGS["newest"])
             self.too_many_to_rank = True
+        if self.query.sort == "title":
+            return results.order_by(*title_ordering())
         return results.order_by(*ORDERINGS.get(self.query.sort, ORDERINGS["newest"]))
 
     def cache_key(self, kind):
@@ -253,11 +263,11 @@ class Finder:
             details.append(_("matching %s") % quoted(self.query.q))
         return ", ".join([what, *details])
 
-    @property
+    @cached_property
     def sentence(self):
         return self.describe()
 
-    @property
+    @cached_property
     def title(self):
         return capfirst(self.describe(count=False))
 

@@ -219,7 +219,7 @@ def test_the_seed_content_exists_in_both_languages(db):
 
 
 def test_the_untranslated_columns_keep_english_whatever_the_language_at_work(db):
-    """The title sort reads the plain `title` column, which must not depend on who saved last."""
+    """The plain `title` column must not depend on who saved last."""
     with translation.override("fr"):
         call_command("load_seed", verbosity=0)
         hackathon = Initiative.objects.get(slug="wirvsvirus-hackathon")
@@ -234,6 +234,22 @@ def shown(response):
     return re.findall(
         r'class="card__title"><a href="(?:/fr)?/initiatives/([\w-]+)/"', (response.content.decode())
     )
+
+
+def test_the_title_sort_follows_the_titles_the_reader_sees(client, helpline, english_only):
+    # English: "Lawyers…" before "Psychologists…"; French: "Des psychologues…" before the
+    # English-only "Lawyers…", which French readers see in English.
+    make_initiative("Zebra crossings", "zebra", title_fr="Aide aux passages piétons")
+    assert shown(get(client, "en", "initiative_list", sort="title")) == [
+        "emergency-law",
+        "nurses-helpline",
+        "zebra",
+    ]
+    assert shown(get(client, "fr", "initiative_list", sort="title")) == [
+        "zebra",
+        "nurses-helpline",
+        "emergency-law",
+    ]
 
 
 @on_postgresql
