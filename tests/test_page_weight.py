@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from initiatives.models import Initiative, Sector
 from networks.models import Country, Facilitator, Network
-from tests.browser.test_accessibility import PAGES
+from tests.browser.conftest import PAGE_TYPES
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def full_directory(db):
 def urls_of_every_page_type():
     busiest_country = max(Country.objects.listed(), key=lambda country: country.initiative_count)
     return [
-        *PAGES.values(),
+        *PAGE_TYPES.values(),
         Initiative.objects.published().first().get_absolute_url(),
         busiest_country.get_absolute_url(),
         Sector.objects.with_published_counts().order_by("-initiative_count")[0].get_absolute_url(),

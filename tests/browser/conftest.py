@@ -31,6 +31,22 @@ MISSING_CHROMIUM = (
 )
 DESKTOP = {"width": 1280, "height": 800}
 MOBILE = {"width": 360, "height": 740}
+# One page of each type readers see, from the seed content.
+PAGE_TYPES = {
+    "home": "/",
+    "list": "/initiatives/",
+    "finder": "/initiatives/?country=fr&sector=skills-based-volunteering&crisis=covid-19&q=covid",
+    "initiative": "/initiatives/pilnet-covid-legal-guidance-2020/",
+    "countries": "/countries/",
+    "country": "/countries/fr/",
+    "sectors": "/sectors/",
+    "sector": "/sectors/skills-based-volunteering/",
+    "networks": "/networks/",
+    "network": "/networks/global-pro-bono-network/",
+    "facilitators": "/facilitators/",
+    "facilitator": "/facilitators/pro-bono-lab/",
+    "404": "/initiatives/no-such-initiative/",
+}
 # SCREENSHOTS=1 rewrites the committed screenshots; ordinary runs leave them alone.
 SCREENSHOTS = settings.BASE_DIR / "docs" / "screenshots"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, MOBILE
+from tests.browser.conftest import DESKTOP, MOBILE, PAGE_TYPES
 
 pytestmark = [
     pytest.mark.browser,
@@ -18,20 +18,6 @@ AXE = Path(__file__).with_name("axe.min.js")
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 VIEWPORTS = {"desktop": DESKTOP, "mobile": MOBILE}
 
-PAGES = {
-    "home": "/",
-    "finder": "/initiatives/?country=fr&sector=skills-based-volunteering&crisis=covid-19&q=covid",
-    "initiative": "/initiatives/pilnet-covid-legal-guidance-2020/",
-    "countries": "/countries/",
-    "country": "/countries/fr/",
-    "sectors": "/sectors/",
-    "sector": "/sectors/skills-based-volunteering/",
-    "networks": "/networks/",
-    "network": "/networks/global-pro-bono-network/",
-    "facilitators": "/facilitators/",
-    "facilitator": "/facilitators/pro-bono-lab/",
-    "404": "/initiatives/no-such-initiative/",
-}
 # The screenshots the README shows (SCREENSHOTS=1 writes them to docs/screenshots/): whole pages,
 # or the first screen where the filters would make a very long picture.
 SCREENSHOTS = {
@@ -58,12 +44,12 @@ def axe_violations(page):
     return found
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", PAGE_TYPES)
 def test_it_has_no_wcag_21_aa_violation_at_desktop_or_mobile_width(page, seed, screenshot, name):
     found = {}
     for width, viewport in VIEWPORTS.items():
         page.set_viewport_size(viewport)
-        response = page.goto(PAGES[name])
+        response = page.goto(PAGE_TYPES[name])
         assert response.status == (404 if name == "404" else 200)
         found[width] = axe_violations(page)
         if (name, width) in SCREENSHOTS:

@@ -10,28 +10,13 @@ import pytest
 from playwright.sync_api import expect
 
 from initiatives.models import Initiative
-from tests.browser.conftest import new_page
+from tests.browser.conftest import PAGE_TYPES, new_page
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PAGES = {
-    "home": "/",
-    "list": "/initiatives/",
-    "filtered list": "/initiatives/?country=fr&sector=skills-based-volunteering&q=covid",
-    "detail": "/initiatives/pilnet-covid-legal-guidance-2020/",
-    "countries": "/countries/",
-    "country": "/countries/fr/",
-    "sectors": "/sectors/",
-    "sector": "/sectors/skills-based-volunteering/",
-    "networks": "/networks/",
-    "network": "/networks/global-pro-bono-network/",
-    "facilitators": "/facilitators/",
-    "facilitator": "/facilitators/pro-bono-lab/",
-    "404": "/initiatives/no-such-initiative/",
-}
 # Runs before the page's own scripts, and is not subject to its policy.
 RECORD_VIOLATIONS = """
 window.violations = [];
@@ -98,7 +83,7 @@ def test_a_violation_would_be_seen(watched, seed):
 
 
 def test_no_public_page_breaks_the_policy_or_logs_an_error(watched, seed):
-    for name, url in PAGES.items():
+    for name, url in PAGE_TYPES.items():
         response = watched.goto(url)
         assert response.status == (404 if name == "404" else 200), name
     assert watched.problems == []
