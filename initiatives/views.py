@@ -74,7 +74,9 @@ def find_initiative(request, slug):
     """
     if request.user.has_perm("initiatives.view_initiative"):
         return get_object_or_404(Initiative.objects.for_detail(), slug=slug)
-    key = versioned_key("initiative", slug)
+    # What the cached object holds is part of its key: after a deploy that changes it, a shared
+    # cache must not hand back objects of the old shape (2: listed countries and sectors).
+    key = versioned_key("initiative", 2, slug)
     initiative = cache.get(key)
     if initiative is None:
         initiative = get_object_or_404(Initiative.objects.published().for_detail(), slug=slug)
