@@ -76,12 +76,10 @@ def find_initiative(request, slug):
         return get_object_or_404(Initiative.objects.for_detail(), slug=slug)
     # What the cached object holds is part of its key: after a deploy that changes it, a shared
     # cache must not hand back objects of the old shape (2: listed countries and sectors).
-    key = versioned_key("initiative", 2, slug)
-    initiative = cache.get(key)
-    if initiative is None:
-        initiative = get_object_or_404(Initiative.objects.published().for_detail(), slug=slug)
-        cache.set(key, initiative)
-    return initiative
+    return cache.get_or_set(
+        versioned_key("initiative", 2, slug),
+        lambda: get_object_or_404(Initiative.objects.published().for_detail(), slug=slug),
+    )
 
 
 @follow_renamed_slugs(visible_initiatives)
