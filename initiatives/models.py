@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Q, Value
+from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -10,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from initiatives.caching import versioned_key
 from networks.models import Country, Facilitator, Network, WebLinks
 from probono.i18n import reverse_often
 
@@ -84,14 +87,57 @@ class TaggedInitiative(TaggedItemBase):
         indexes = [models.Index(fields=["tag", "content_object"], name="tagged_initiative_by_tag")]
 
 
-def listed_relations():
-    """An initiative's countries and sectors as lists (`listed_countries`, `listed_sectors`):
-    unlike `countries.all`, reading them builds no related manager per initiative.
+# Each process keeps the sectors of the current data version: cards name them without a join.
+LOADED_SECTORS = {}
+
+
+def sectors_by_id():
+    """Every sector by id, in the order of their names, for the current data version."""
+    key = versioned_key("sectors", 1)
+    if (sectors := LOADED_SECTORS.get(key)) is None:
+        sectors = cache.get_or_set(
+            key, lambda: {sector.pk: sector for sector in Sector.objects.all()}
+        )
+        LOADED_SECTORS.clear()  # only older data versions'
+        LOADED_SECTORS[key] = sectors
+    return sectors
+
+
+def attach_listed_relations(initiatives):
+    """Set each initiative's `listed_countries` and `listed_sectors` from one query of their link
+    rows: a country is its code, and sectors come from `sectors_by_id`, so no Country or Sector
+    row is read or built per initiative.
     """
-    return [
-        Prefetch("countries", Country.objects.all(), to_attr="listed_countries"),
-        Prefetch("sectors", Sector.objects.all(), to_attr="listed_sectors"),
-    ]
+    by_id = {initiative.pk: initiative for initiative in initiatives}
+    for initiative in initiatives:
+        initiative.listed_countries, initiative.listed_sectors = [], []
+    if not by_id:
+        return
+    countries = Initiative.countries.through.objects.filter(initiative__in=by_id).values_list(
+        "initiative", "country", Value(0)
+    )
+    sectors = Initiative.sectors.through.objects.filter(initiative__in=by_id).values_list(
+        "initiative", Value(""), "sector"
+    )
+    known_sectors = sectors_by_id()
+    for initiative_id, code, sector_id in countries.union(sectors, all=True):
+        initiative = by_id[initiative_id]
+        if code:
+            initiative.listed_countries.append(Country(code=code))
+        elif sector := known_sectors.get(sector_id):  # none if created after this page began
+            initiative.listed_sectors.append(sector)
+    rank = {sector_id: position for position, sector_id in enumerate(known_sectors)}
+    for initiative in initiatives:
+        initiative.listed_sectors.sort(key=lambda sector: rank[sector.pk])
+
+
+class ListedIterable(ModelIterable):
+    """Initiatives as models, each with its `listed_countries` and `listed_sectors`."""
+
+    def __iter__(self):
+        initiatives = list(super().__iter__())
+        attach_listed_relations(initiatives)
+        return iter(initiatives)
 
 
 class InitiativeQuerySet(models.QuerySet):
@@ -116,12 +162,19 @@ class InitiativeQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What a card shows: no long texts, which are most of a row's bytes."""
-        return self.without_long_texts().prefetch_related(*listed_relations())
+        return self.without_long_texts().with_listed_relations()
 
     def for_detail(self):
-        return self.select_related("facilitator", "crisis", "network").prefetch_related(
-            *listed_relations(), "partners", "tags"
+        return (
+            self.select_related("facilitator", "crisis", "network")
+            .prefetch_related("partners", "tags")
+            .with_listed_relations()
         )
+
+    def with_listed_relations(self):
+        clone = self._chain()
+        clone._iterable_class = ListedIterable
+        return clone
 
     def for_export(self):
         """An export row's own columns and foreign keys; its other relations come separately."""

@@ -175,7 +175,7 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if not os.environ.get("CACHE_URL")
     else {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "probono.cache.RedisCache",
         "LOCATION": os.environ["CACHE_URL"],
     }
 }

@@ -2,7 +2,8 @@
 
 import pytest
 
-from initiatives.models import Initiative
+from initiatives.models import Initiative, Sector
+from probono.cache import RedisCache
 from tests.conftest import make_initiative
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +53,20 @@ def test_unpublishing_removes_an_initiative_from_cached_pages_and_counts(client,
     assert b"0 initiatives" in client.get("/initiatives/").content
 
 
+def test_sector_changes_show_on_the_cards_at_once(client, petition, legal):
+    """Cards take their sectors from each process's copy, which a write must replace."""
+    card_chip = b'<a class="chip" href="/sectors/%s/">%s</a>'
+    for url in ["/", "/initiatives/", "/countries/be/"]:
+        assert card_chip % (b"legal", b"Legal") in client.get(url).content, url
+    legal.name = "Legal aid"
+    legal.save()
+    petition.sectors.add(Sector.objects.create(name="Mental health", slug="mental-health"))
+    for url in ["/", "/initiatives/", "/countries/be/"]:
+        content = client.get(url).content
+        assert card_chip % (b"legal", b"Legal aid") in content, url
+        assert card_chip % (b"mental-health", b"Mental health") in content, url
+
+
 def test_a_new_tag_shows_in_the_facets_at_once(client, petition):
     client.get("/initiatives/")
     petition.tags.add("brand-new-tag")
@@ -85,3 +100,17 @@ def test_a_draft_preview_is_never_cached_for_anyone(client, client_factory, admi
     client.force_login(admin_user)
     assert client.get(draft.get_absolute_url())["Cache-Control"] == "private, no-store"
     assert client_factory().get(draft.get_absolute_url()).status_code == 404
+
+
+def test_the_redis_cache_keeps_one_client_per_connection_pool():
+    """Django's own backend builds a client for every operation; ours reuses it, and still
+    reads, writes and counts in a real Redis."""
+    backend = RedisCache("redis://127.0.0.1:6379/15", {"KEY_PREFIX": "tests-redis-client"})
+    backend.delete_many(["answer", "counter"])
+    backend.set("answer", {"value": 42})
+    assert backend.get("answer") == {"value": 42}
+    assert backend.add("counter", 1)
+    assert backend.incr("counter") == 2
+    assert backend.delete("answer")
+    assert backend.get("answer") is None
+    assert backend._cache.get_client() is backend._cache.get_client(write=True)

@@ -157,7 +157,7 @@ def test_staff_who_may_not_publish_see_no_trace_of_a_draft_outside_its_preview(
 
 REDIS = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "probono.cache.RedisCache",
         "LOCATION": "redis://127.0.0.1:6379/15",
         "KEY_PREFIX": "tests-security-leaks",
     }
