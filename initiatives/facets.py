@@ -28,7 +28,7 @@ TITLES = {
     "status": _("Status"),
     "year": _("Active in"),
 }
-# Long lists show their top options; the rest sit behind "show all".
+# Long lists show their top options, and a link to list them all (the `show` parameter).
 SHORT_LIST = 8
 
 
@@ -45,14 +45,17 @@ class Facet:
     name: str
     title: str
     options: list
+    # Set by the finder for the page at hand.
+    shows_all: bool = False
+    toggle_url: str = ""
 
     @property
-    def top(self):
-        return self.options[:SHORT_LIST] if len(self.options) > SHORT_LIST + 2 else self.options
+    def is_long(self):
+        return len(self.options) > SHORT_LIST + 2
 
     @property
-    def rest(self):
-        return self.options[len(self.top) :]
+    def shown(self):
+        return self.options if self.shows_all or not self.is_long else self.options[:SHORT_LIST]
 
 
 def counts_for(name, ids):

@@ -2,7 +2,7 @@
 
 Parameters, in their canonical order: country, sector, network, facilitator, crisis, tag, kind,
 status, year (each repeatable: values of one parameter combine with OR, parameters with AND),
-then q, sort and page (once each).
+then q, sort, show and page (once each). `show` names the one facet whose options are all listed.
 """
 
 import dataclasses
@@ -24,7 +24,7 @@ from initiatives.models import Crisis, Initiative, Sector, TaggedInitiative
 from networks.models import Country, Facilitator, Membership, Network
 
 FILTERS = ["country", "sector", "network", "facilitator", "crisis", "tag", "kind", "status", "year"]
-SINGLE = ["q", "sort", "page"]
+SINGLE = ["q", "sort", "show", "page"]
 MAX_VALUES = 20
 YEARS = range(1900, 2101)
 

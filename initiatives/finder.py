@@ -150,21 +150,29 @@ class Finder:
 
     def cache_key(self, kind):
         """Counts depend on the scope, the filters and the search, not on the sort or page."""
-        query = self.query.querystring(page=1, sort=self.query.default_sort)
+        query = self.query.querystring(page=1, sort=self.query.default_sort, show="")
         return versioned_key(kind, get_language(), self.request.path, query)
 
     @property
     def facets_cache_key(self):
-        return self.cache_key("facets-html")
+        # Their "show all" links keep the sort, and lead to page 1.
+        query = self.query.querystring(page=1)
+        return versioned_key("facets-html", get_language(), self.request.path, query)
 
     @cached_property
     def facets(self):
-        return cache.get_or_set(
+        """Every facet, each listing its top options, or all of them for `show`."""
+        counted = cache.get_or_set(
             self.cache_key("facets"),
             lambda: facets.facets(
                 self.filterset_for, self.query, self.vocabulary, exclude=self.fixed
             ),
         )
+        for facet in counted:
+            facet.shows_all = facet.name == self.query.show
+            show = "" if facet.shows_all else facet.name
+            facet.toggle_url = self.request.path + self.query.querystring(show=show, page=1)
+        return counted
 
     @property
     def redirect_url(self):
@@ -177,7 +185,9 @@ class Finder:
 
     @property
     def canonical_url(self):
-        return self.request.build_absolute_uri(self.request.path + self.query.querystring())
+        # The same results with fewer options listed.
+        query = self.query.querystring(show="")
+        return self.request.build_absolute_uri(self.request.path + query)
 
     @property
     def rank_limit(self):
@@ -190,7 +200,7 @@ class Finder:
     def shared_querystring(self):
         """The view's parameters, the page's own dimension included, for feeds and exports."""
         filters = {**self.query.filters, **{name: [value] for name, value in self.fixed.items()}}
-        return dataclasses.replace(self.query, filters=filters, page=1).querystring()
+        return dataclasses.replace(self.query, filters=filters, page=1, show="").querystring()
 
     @property
     def feed_url(self):

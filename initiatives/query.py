@@ -25,6 +25,7 @@ class CleanQuery:
     q: str = ""
     sort: str = ""
     page: int = 1
+    show: str = ""  # the filter whose options are all listed, not only its top ones
     notices: list = dataclasses.field(default_factory=list)
 
     @property
@@ -38,6 +39,8 @@ class CleanQuery:
             pairs.append(("q", self.q))
         if self.sort != self.default_sort:
             pairs.append(("sort", self.sort))
+        if self.show:
+            pairs.append(("show", self.show))
         if page and self.page > 1:
             pairs.append(("page", str(self.page)))
         return pairs
@@ -91,6 +94,8 @@ def clean_query(querydict, vocabulary, fixed=()):
             query.sort = clean_single(name, values, notices, lambda v: v if v in SORTS else None)
         elif name == "page":
             query.page = clean_single(name, values, notices, parse_page) or 1
+        elif name == "show":
+            query.show = clean_single(name, values, notices, lambda v: facet_of(v, fixed)) or ""
         else:
             notices.append(_("Ignored the unknown parameter “%s”.") % clean_name(name))
     query.filters = {name: values for name, values in query.filters.items() if values}
@@ -157,6 +162,11 @@ def clean_single(name, values, notices, parse):
             % {"name": name, "value": values[0][:40]}
         )
     return parsed
+
+
+def facet_of(value, fixed):
+    """The filter named, if this page has a facet for it."""
+    return value if value in FILTERS and value not in fixed else None
 
 
 def parse_page(value):

@@ -53,6 +53,21 @@ def test_it_ignores_an_unknown_sector_from_an_old_link(client, directory):
     assert set(shown_slugs(response)) == BELGIAN
 
 
+@pytest.mark.parametrize(
+    ("url", "notice"),
+    [
+        ("/initiatives/?country=be&show=colour", "Ignored show “colour”, which is not valid."),
+        # A country page has no country facet to show whole.
+        ("/countries/be/?show=country", "Ignored show “country”, which is not valid."),
+        ("/initiatives/?country=be&show=kind&show=tag", "Used the first “show” only."),
+    ],
+)
+def test_it_ignores_a_show_parameter_it_cannot_apply(client, directory, url, notice):
+    response = get(client, url)
+    assert notices(response) == [notice]
+    assert set(shown_slugs(response)) == BELGIAN
+
+
 def test_it_ignores_an_unknown_sector_on_a_scoped_page(client, directory):
     response = get(client, "/countries/be/?sector=old-sector&crisis=war-in-ukraine")
     assert notices(response) == ["Ignored sector “old-sector”, which the directory does not know."]

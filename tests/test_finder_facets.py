@@ -42,7 +42,7 @@ def counts(response, name):
 def facet_block(response, name):
     """The <fieldset> of one facet."""
     for block in re.findall(
-        r'<fieldset class="facet">.*?</fieldset>', response.content.decode(), re.S
+        r'<fieldset class="facet"[^>]*>.*?</fieldset>', response.content.decode(), re.S
     ):
         if f'name="{name}"' in block:
             return block
@@ -87,7 +87,7 @@ def test_it_counts_each_option_over_the_whole_directory(client, directory):
 
 
 def test_it_counts_every_kind_of_engagement(client, directory):
-    kinds = counts(client.get("/initiatives/"), "kind")
+    kinds = counts(client.get("/initiatives/?show=kind"), "kind")
     assert kinds == {
         **dict.fromkeys(Initiative.Kind.values, 0),
         "advocacy-campaign": 1,
@@ -233,42 +233,70 @@ def test_it_labels_options_with_names_not_slugs(client, directory):
     assert 'for="country-us">United States of America <span class="count">1</span>' in block
 
 
-def test_it_puts_the_rest_of_a_long_list_behind_show_all(client, directory):
-    block = facet_block(client.get("/initiatives/"), "kind")
-    top, rest = block.split('<details class="facet__more">')
-    assert "<summary>Show all 12</summary>" in rest
-    # The five kinds with results come first, outside the <details>.
-    for kind in [
+def test_a_long_list_shows_its_top_options_and_a_link_to_all_of_them(client, directory):
+    response = client.get("/initiatives/?sort=title")
+    # The five kinds with results come first, then three of the seven without.
+    shown = options(response, "kind")
+    assert len(shown) == 8
+    assert {
         "advocacy-campaign",
         "hackathon",
         "legal-advice",
         "psychological-support",
         "skills-based-volunteering",
-    ]:
-        assert f'value="{kind}"' in top
-    assert top.count('type="checkbox"') + rest.count('type="checkbox"') == 12
-    assert rest.count('type="checkbox"') > 0
+    } <= set(shown)
+    # The link keeps the filters and the sort; the results stay the same.
+    link = '<a id="toggle-kind" href="/initiatives/?sort=title&amp;show=kind#facet-kind">'
+    assert link + "Show all 12</a>" in facet_block(response, "kind")
 
 
-def test_it_shows_a_long_list_of_sectors_behind_show_all(client, directory):
+def test_show_lists_every_option_of_that_facet_only(client, directory):
     for number in range(12):
         Sector.objects.create(name=f"Sector {number:02}", slug=f"sector-{number:02}")
-    block = facet_block(client.get("/initiatives/"), "sector")
-    assert "<details" in block
-    assert "<summary>Show all 15</summary>" in block
-    top = block.split("<details")[0]
-    assert 'value="legal"' in top
+    response = client.get("/initiatives/?country=be&show=kind")
+    assert len(options(response, "kind")) == 12
+    assert len(options(response, "sector")) == 8
+    block = facet_block(response, "kind")
+    # Ticking another option submits the form, which keeps the list whole.
+    assert '<input type="hidden" name="show" value="kind">' in block
+    assert 'href="/initiatives/?country=be#facet-kind">Show fewer</a>' in block
+    assert "Show all 15</a>" in facet_block(response, "sector")
+    assert set(shown_slugs(response)) == {"eu-health-petition", "refugee-help-desk"}
+
+
+@pytest.fixture
+def clinics(directory):
+    """25 more initiatives, enough for two pages."""
+    for number in range(25):
+        make_initiative(f"Legal clinic {number:02}", f"legal-clinic-{number:02}")
+
+
+def test_show_leads_to_the_first_page_and_stays_out_of_shared_links(client, clinics):
+    response = client.get("/initiatives/?sort=title&page=2")
+    assert 'href="/initiatives/?sort=title&amp;show=kind#facet-kind"' in response.content.decode()
+    shown = client.get("/initiatives/?sort=title&show=kind&page=2")
+    assert shown_slugs(shown) == shown_slugs(response)
+    page = shown.content.decode()
+    assert (
+        '<link rel="canonical" href="http://testserver/initiatives/?sort=title&amp;page=2">' in page
+    )
+    shared = re.findall(r'href="(/initiatives/(?:feed/|export)[^"]*)"', page)
+    assert len(shared) >= 3
+    for link in shared:
+        assert "show=" not in link, link
 
 
 def test_it_shows_a_short_list_whole(client, directory):
-    assert "<details" not in facet_block(client.get("/initiatives/"), "sector")
-    assert "<details" not in facet_block(client.get("/initiatives/"), "status")
+    for name in ["sector", "status"]:
+        block = facet_block(client.get("/initiatives/"), name)
+        assert "toggle-" not in block
+    assert len(options(client.get("/initiatives/"), "sector")) == 3
 
 
-def test_it_keeps_a_selected_option_in_a_long_list_outside_show_all(client, directory):
-    block = facet_block(client.get("/initiatives/?kind=coalition"), "kind")
-    top = block.split("<details")[0]
-    assert 'value="coalition" id="kind-coalition" checked>' in top
+def test_it_keeps_a_selected_option_in_a_long_list_among_the_top_ones(client, directory):
+    response = client.get("/initiatives/?kind=coalition")
+    assert options(response, "kind")["coalition"] == (0, True, False)
+    assert len(options(response, "kind")) == 8
 
 
 def test_it_counts_a_new_initiative_in_its_options(client, directory):

@@ -233,6 +233,7 @@ FRENCH_PAGES = [
     "/fr/initiatives/?q=introuvable",
     "/fr/initiatives/?foo=1&page=x&year=1800&q=a&q=b",
     "/fr/initiatives/?page=99",
+    "/fr/initiatives/?show=kind",
     "/fr/initiatives/eu-health-petition/",
     "/fr/initiatives/reserve-civique/",
     "/fr/initiatives/secret-draft/",

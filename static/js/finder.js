@@ -22,12 +22,6 @@
     const next = view.cloneNode(true);
     const hadFocus = finder.contains(document.activeElement);
     const focused = hadFocus && !focusResults && document.activeElement.id;
-    // "Show all" lists stay as the reader left them.
-    const facetOf = (details) => details.closest("fieldset").querySelector("input").name;
-    const open = [...finder.querySelectorAll(".facet__more[open]")].map(facetOf);
-    next.querySelectorAll(".facet__more").forEach((details) => {
-      details.open = open.includes(facetOf(details));
-    });
     // The sentence is the page's heading and the start of its title.
     const { title, sentence } = finder.dataset;
     if (document.title.startsWith(title)) {
@@ -106,13 +100,14 @@
   });
 
   document.addEventListener("click", (event) => {
-    const link = event.target.closest(".chips--active a, .pagination a");
+    const link = event.target.closest(".chips--active a, .pagination a, .facet__toggle a");
     if (!link || !finder.contains(link)) return;
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
       return;
     }
     event.preventDefault();
-    load(new URL(link.href), { focusResults: true });
+    // "Show all" keeps the focus on its link, which then reads "Show fewer".
+    load(new URL(link.href), { focusResults: !link.closest(".facet__toggle") });
   });
 
   document.addEventListener("click", async (event) => {

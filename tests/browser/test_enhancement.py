@@ -116,6 +116,33 @@ def test_a_page_link_updates_in_place_and_moves_focus_to_the_results(page, seed)
     assert stays_in_place(page)
 
 
+def test_show_all_lists_every_option_in_place_and_keeps_it_whole_while_ticking(page, seed):
+    page.goto("/initiatives/")
+    mark_page(page)
+    countries = page.get_by_role("group", name="Country")
+    expect(countries.get_by_role("checkbox")).to_have_count(8)
+    show_all = countries.get_by_role("link", name=re.compile(r"^Show all \d+$"))
+    every = int(show_all.inner_text().split()[-1])
+
+    show_all.click()
+    expect(page).to_have_url(re.compile(r"/initiatives/\?show=country$"))
+    expect(countries.get_by_role("checkbox")).to_have_count(every)
+    expect(countries.get_by_role("link", name="Show fewer")).to_be_focused()
+
+    # One of the options that were hidden: the list stays whole after it applies.
+    countries.get_by_role("checkbox").last.check()
+    expect(page).to_have_url(re.compile(r"/initiatives/\?country=[a-z]{2}&show=country$"))
+    expect(countries.get_by_role("checkbox")).to_have_count(every)
+    expect(countries.get_by_role("checkbox", checked=True)).to_have_count(1)
+
+    countries.get_by_role("link", name="Show fewer").click()
+    expect(page).to_have_url(re.compile(r"/initiatives/\?country=[a-z]{2}$"))
+    expect(countries.get_by_role("checkbox")).to_have_count(8)
+    # The chosen country is listed first, still ticked.
+    expect(countries.get_by_role("checkbox").first).to_be_checked()
+    assert stays_in_place(page)
+
+
 def test_leaving_and_coming_back_shows_the_whole_page_not_the_fragment(page, seed):
     page.goto("/initiatives/")
     tick(page, "Country", "France")
