@@ -93,7 +93,7 @@ LOADED_SECTORS = {}
 
 def sectors_by_id():
     """Every sector by id, in the order of their names, for the current data version."""
-    key = versioned_key("sectors", 1)
+    key = versioned_key("sectors")
     if (sectors := LOADED_SECTORS.get(key)) is None:
         sectors = cache.get_or_set(
             key, lambda: {sector.pk: sector for sector in Sector.objects.all()}

@@ -74,10 +74,8 @@ def find_initiative(request, slug):
     """
     if request.user.has_perm("initiatives.view_initiative"):
         return get_object_or_404(Initiative.objects.for_detail(), slug=slug)
-    # What the cached object holds is part of its key: after a deploy that changes it, a shared
-    # cache must not hand back objects of the old shape (2: listed countries and sectors).
     return cache.get_or_set(
-        versioned_key("initiative", 2, slug),
+        versioned_key("initiative", slug),
         lambda: get_object_or_404(Initiative.objects.published().for_detail(), slug=slug),
     )
 

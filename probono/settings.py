@@ -7,6 +7,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from probono.release import code_version
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -170,13 +172,15 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Local memory for one process; Redis (CACHE_URL=redis://host:6379/0) as soon as several
-# processes serve the site, so that they share one data version and one page cache.
+# processes serve the site, so that they share one data version and one page cache. Each
+# release keeps its own keys there: a deploy never serves pages the previous code rendered.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if not os.environ.get("CACHE_URL")
     else {
         "BACKEND": "probono.cache.RedisCache",
         "LOCATION": os.environ["CACHE_URL"],
+        "KEY_PREFIX": code_version(BASE_DIR),
     }
 }
 

@@ -1,9 +1,15 @@
 """Pages and counts come from the cache until the directory changes, and never after."""
 
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings
 
 from initiatives.models import Initiative, Sector
 from probono.cache import RedisCache
+from probono.release import LEFT_OUT, SOURCES, code_version
 from tests.conftest import make_initiative
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +120,29 @@ def test_the_redis_cache_keeps_one_client_per_connection_pool():
     assert backend.delete("answer")
     assert backend.get("answer") is None
     assert backend._cache.get_client() is backend._cache.get_client(write=True)
+
+
+def test_each_release_keeps_its_own_keys_in_the_shared_cache(tmp_path):
+    """After a deploy, pages cached by the old templates or styles must not be served."""
+    for folder in SOURCES:
+        (tmp_path / folder).mkdir()
+    (tmp_path / "templates" / "page.html").write_text("<p>{{ title }}</p>")
+    (tmp_path / "static" / "site.css").write_text("p { margin: 0 }")
+    release = code_version(tmp_path)
+    assert code_version(tmp_path) == release
+    for suffix in LEFT_OUT:  # built from the sources, on some machines and not others
+        (tmp_path / "locale" / f"built{suffix}").write_bytes(b"\x00")
+    assert code_version(tmp_path) == release
+    (tmp_path / "static" / "site.css").write_text("p { margin: 1rem }")
+    assert code_version(tmp_path) != release
+
+
+def test_the_shared_cache_is_keyed_by_the_release():
+    settings_of_a_worker = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.CACHES)"],
+        env={**os.environ, "CACHE_URL": "redis://127.0.0.1:6379/15"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert f"'KEY_PREFIX': '{code_version(settings.BASE_DIR)}'" in settings_of_a_worker.stdout
