@@ -143,7 +143,7 @@ def sector_detail(request, slug):
     return finder_page(
         request,
         "initiatives/sector_detail.html",
-        Initiative.objects.published().in_sector(slug),
+        Initiative.objects.published().in_sector(sector),
         {"sector": sector},
         fixed={"sector": slug},
     )

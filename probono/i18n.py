@@ -74,7 +74,11 @@ def languages(request):
 def collation_key(text):
     """Sort as a dictionary does, in English and French: accents and case aside, so that
     "Émirats arabes unis" comes among the E's, then the exact spelling to break ties."""
-    text = str(text)
+    return _collation_key(str(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _collation_key(text):
     decomposed = unicodedata.normalize("NFKD", text)
     folded = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
     return folded.replace("œ", "oe").replace("æ", "ae"), text

@@ -50,6 +50,8 @@ def many_initiatives(facilitator, network, legal, covid):
         # rows, their country and sector links, the sectors, facilitators working there
         ("/countries/be/", 22),
         ("/sectors/", 1),
+        # six vocabularies, the 50 newest, the sectors, their country and sector links
+        ("/initiatives/feed/", 9),
         # sector, six vocabularies, count, ten facet counts (no sector facet), the page's ids,
         # its rows, their country and sector links, the sectors
         ("/sectors/legal/", 22),
