@@ -17,14 +17,17 @@ def reverse_often(viewname, *args):
     """reverse() for the few addresses every card repeats (countries, sectors), remembered per
     language: a list page links to some hundred of them.
     """
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    key = (viewname, args, translation.get_language(), get_script_prefix(), urlconf)
-    return _remembered_reverse(key)
+    return remembered_reverse(viewname, args, *url_context())
+
+
+def url_context():
+    """What reverse() reads besides its arguments: the language, script prefix and URLconf."""
+    return translation.get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
 
 
 @functools.lru_cache(maxsize=4096)
-def _remembered_reverse(key):
-    viewname, args, *_ = key
+def remembered_reverse(viewname, args, language, script_prefix, urlconf):
+    """reverse(), for a caller that has read `url_context()` and passes it on."""
     return reverse(viewname, args=args)
 
 

@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from initiatives.cards import cards_for
 from probono.i18n import collation_key
 
 register = template.Library()
@@ -23,3 +24,9 @@ def json_ld(data):
 def by_name(countries):
     """Countries in the alphabetical order of the reader's language."""
     return sorted(countries, key=lambda country: collation_key(country.name))
+
+
+@register.filter
+def as_cards(initiatives):
+    """What the cards of these initiatives show (initiatives/cards.py)."""
+    return cards_for(initiatives)
