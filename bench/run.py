@@ -244,7 +244,10 @@ def bench_size(size):
             result["runs"].append(repetition(server, rows, number))
             result["other_cpu_s"].append(other_cpu(before, cpu_times()))
             result.setdefault("repetition_s", []).append(time.monotonic() - started)
-        result["tail"] = tail(server, rows, result["runs"])
+        result["tail"] = {
+            variant: tail(server, rows, result["runs"], f"list:{variant}")
+            for variant in ("cached", "fresh")
+        }
         result["caches_cleared"] = caches_cleared(server, REDIS_DB[size])
         result["export"] = export(server)
     result["redis_used_memory"] = (
@@ -317,11 +320,11 @@ def repetition(server, rows, number):
     ]
 
 
-def tail(server, rows, runs):
-    """Latency of the unfiltered list, as readers get it, at about half the throughput it
-    reached under full load: 4 connections, each waiting between its requests."""
-    say("Tail latency at half load")
-    row = next(row for row in rows if row["id"] == "list:cached")
+def tail(server, rows, runs, row_id):
+    """Latency of the unfiltered list, from the page cache or rendered afresh, at about half the
+    throughput it reached under full load: 4 connections, each waiting between its requests."""
+    say(f"Tail latency at half load: {row_id}")
+    row = next(row for row in rows if row["id"] == row_id)
     peak = statistics.median(
         run["result"]["rps"] for rep in runs for run in rep if run["id"] == row["id"]
     )
