@@ -45,7 +45,7 @@ def for_initiative(initiative, request):
             {"@type": "Country", "name": str(country.name), "identifier": country.code}
             for country in initiative.listed_countries
         ],
-        "keywords": [tag.name for tag in initiative.tags.all()],
+        "keywords": [tag.name for tag in initiative.listed_tags],
     }
     if initiative.facilitator:
         data["organizer"] = organisation(initiative.facilitator, request)

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from initiatives.models import Initiative
+from networks.models import Facilitator
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +41,22 @@ def test_it_shows_an_initiative_with_its_facts(client, petition):
     assert "Covid-19 pandemic" in content
     assert "28 March 2020 – 30 April 2020" in content
     assert "https://example.org/source" in content
+
+
+def test_it_shows_an_initiatives_partners_and_tags_in_alphabetical_order(client, petition):
+    petition.partners.add(
+        Facilitator.objects.create(name="PILnet", slug="pilnet"),
+        Facilitator.objects.create(name="Empact", slug="empact"),
+    )
+    petition.tags.add("health", "Advocacy")
+    content = client.get("/initiatives/eu-health-petition/").content.decode()
+    partners = (
+        '<a href="/facilitators/empact/">Empact</a>, <a href="/facilitators/pilnet/">PILnet</a>'
+    )
+    assert f"<dt>With</dt><dd>{partners}</dd>" in content
+    chips = re.findall(r'<li><span class="chip">([^<]*)</span></li>', content)
+    assert chips == ["Advocacy", "health", "petition"]
+    assert '"keywords": ["Advocacy", "health", "petition"]' in content
 
 
 def test_it_hides_a_draft_initiative(client, draft):
