@@ -57,6 +57,24 @@ def versioned_key(*parts):
     return f"directory:{data_version()}:{digest}"
 
 
+# What this process keeps of the shared cache, for the current data version only.
+_kept_in_process = {}
+
+
+def kept_in_process(key, compute, timeout=None):
+    """cache.get_or_set() under a versioned key, also kept by this process: read on every
+    request, it is not worth unpickling each time. A write bumps the version, and with it the
+    key, so the copy is never stale; copies under older versions are dropped.
+    """
+    if (value := _kept_in_process.get(key)) is None:
+        value = cache.get_or_set(key, compute, timeout)
+        current = key.rsplit(":", 1)[0]
+        for older in [kept for kept in _kept_in_process if not kept.startswith(current)]:
+            del _kept_in_process[older]
+        _kept_in_process[key] = value
+    return value
+
+
 class PageCacheMiddleware:
     """Serve anonymous readers whole pages from the cache, and 304s to browsers that have them.
 

@@ -10,8 +10,6 @@ import datetime
 
 import django_filters
 from django import forms
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -19,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from initiatives import search
-from initiatives.caching import versioned_key
+from initiatives.caching import kept_in_process, versioned_key
 from initiatives.models import Crisis, Initiative, Sector, TaggedInitiative
 from networks.models import Country, Facilitator, Membership, Network
 
@@ -38,11 +36,6 @@ SORT_CHOICES = [
 ]
 
 
-# Each process keeps the vocabulary of the current data version, instead of unpickling it from
-# the shared cache on every request.
-LOADED_VOCABULARIES = {}
-
-
 @dataclasses.dataclass
 class Vocabulary:
     """Every value a filter accepts, with the label a reader sees."""
@@ -57,13 +50,7 @@ class Vocabulary:
 
     @classmethod
     def load(cls):
-        key = versioned_key("vocabulary", get_language())
-        if (vocabulary := LOADED_VOCABULARIES.get(key)) is None:
-            vocabulary = cache.get_or_set(key, cls.from_database, timeout=None)
-            if len(LOADED_VOCABULARIES) >= len(settings.LANGUAGES):
-                LOADED_VOCABULARIES.clear()  # only older data versions'
-            LOADED_VOCABULARIES[key] = vocabulary
-        return vocabulary
+        return kept_in_process(versioned_key("vocabulary", get_language()), cls.from_database)
 
     @classmethod
     def from_database(cls):

@@ -2,7 +2,6 @@ import functools
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Q, Value
@@ -15,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
-from initiatives.caching import versioned_key
+from initiatives.caching import kept_in_process, versioned_key
 from networks.models import Country, Facilitator, Network, WebLinks
 from probono.i18n import collation_key, reverse_often
 
@@ -90,20 +89,12 @@ class TaggedInitiative(TaggedItemBase):
         indexes = [models.Index(fields=["tag", "content_object"], name="tagged_initiative_by_tag")]
 
 
-# Each process keeps the sectors of the current data version: cards name them without a join.
-LOADED_SECTORS = {}
-
-
 def sectors_by_id():
-    """Every sector by id, in the order of their names, for the current data version."""
-    key = versioned_key("sectors")
-    if (sectors := LOADED_SECTORS.get(key)) is None:
-        sectors = cache.get_or_set(
-            key, lambda: {sector.pk: sector for sector in Sector.objects.all()}
-        )
-        LOADED_SECTORS.clear()  # only older data versions'
-        LOADED_SECTORS[key] = sectors
-    return sectors
+    """Every sector by id, in the order of their names, for the current data version: cards
+    name them without a join."""
+    return kept_in_process(
+        versioned_key("sectors"), lambda: {sector.pk: sector for sector in Sector.objects.all()}
+    )
 
 
 def attach_listed_relations(initiatives, partners_and_tags=False):
