@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -13,11 +14,12 @@ from initiatives.models import Crisis, Initiative, Sector
 from initiatives.resources import InitiativeResource
 from networks.admin import AllOrNothingImportMixin
 from networks.models import Network
+from probono.safe_edits import SafeEditsAdmin
 
 
 # English and French fields side by side, each pair on one line: no tabs, no extra JavaScript.
 @admin.register(Sector)
-class SectorAdmin(SimpleHistoryAdmin, TranslationAdmin):
+class SectorAdmin(SafeEditsAdmin, SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name_en", "name_fr", "slug", "description_en", "description_fr"]
     prepopulated_fields = {"slug": ["name"]}
@@ -27,7 +29,7 @@ class SectorAdmin(SimpleHistoryAdmin, TranslationAdmin):
 
 
 @admin.register(Crisis)
-class CrisisAdmin(SimpleHistoryAdmin, TranslationAdmin):
+class CrisisAdmin(SafeEditsAdmin, SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["name", "started_on", "ended_on"]
     search_fields = ["name_en", "name_fr", "slug", "description_en", "description_fr"]
     prepopulated_fields = {"slug": ["name"]}
@@ -120,7 +122,11 @@ class NetworkFilter(admin.SimpleListFilter):
 
 @admin.register(Initiative)
 class InitiativeAdmin(
-    AllOrNothingImportMixin, ImportExportModelAdmin, SimpleHistoryAdmin, TranslationAdmin
+    SafeEditsAdmin,
+    AllOrNothingImportMixin,
+    ImportExportModelAdmin,
+    SimpleHistoryAdmin,
+    TranslationAdmin,
 ):
     resource_classes = [InitiativeResource]
     form = InitiativeForm
@@ -209,6 +215,7 @@ class InitiativeAdmin(
         return actions
 
     @admin.action(description=_("Publish selected initiatives"), permissions=["publish"])
+    @transaction.atomic
     def publish(self, request, queryset):
         ready, not_ready = [], []
         for initiative in queryset.filter(status=Initiative.Status.DRAFT).prefetch_related(
@@ -232,6 +239,7 @@ class InitiativeAdmin(
             )
 
     @admin.action(description=_("Unpublish selected initiatives"), permissions=["publish"])
+    @transaction.atomic
     def unpublish(self, request, queryset):
         count = 0
         for initiative in queryset.filter(status=Initiative.Status.PUBLISHED):

@@ -15,7 +15,6 @@ from django.http import HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 
 VERSION_KEY = "directory:data-version"
-TRACKED_APPS = {"initiatives", "networks", "taggit"}
 PAGE_TIMEOUT = 24 * 60 * 60
 # The finder's in-place updates ask for a fragment with this header.
 FRAGMENT_HEADER = "HTTP_X_REQUESTED_WITH"
@@ -41,14 +40,9 @@ def bump_data_version():
         cache.set(VERSION_KEY, time.time_ns(), timeout=None)
 
 
-def data_changed(sender, **kwargs):
-    if sender._meta.app_label in TRACKED_APPS:
-        bump_data_version()
-
-
-def m2m_changed(sender, action, **kwargs):
-    if action.startswith("post_") and sender._meta.app_label in TRACKED_APPS:
-        bump_data_version()
+def data_changed(removal=False):
+    """Called by `changes.publish` once a write has committed."""
+    bump_data_version()
 
 
 def versioned_key(*parts):

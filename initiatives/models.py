@@ -439,6 +439,13 @@ class Initiative(WebLinks, models.Model):
     def get_absolute_url(self):
         return reverse("initiative_detail", args=[self.slug])
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        initiative = super().from_db(db, field_names, values)
+        # What readers could see before this instance is saved: unpublishing is a removal.
+        initiative.stored_status = initiative.__dict__.get("status")
+        return initiative
+
     def clean(self):
         super().clean()
         for field, message in [

@@ -8,6 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from networks.models import Country, Facilitator, Membership, Network
 from networks.resources import FacilitatorResource
+from probono.safe_edits import SafeEditsAdmin
 
 
 @admin.register(Country)
@@ -59,7 +60,7 @@ class MembershipInline(admin.TabularInline):
 
 # English and French descriptions side by side on one line: no tabs, no extra JavaScript.
 @admin.register(Network)
-class NetworkAdmin(SimpleHistoryAdmin, TranslationAdmin):
+class NetworkAdmin(SafeEditsAdmin, SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["name", "acronym", "founded_year", "headquarters_country"]
     search_fields = ["name", "slug", "acronym", "description_en", "description_fr"]
     prepopulated_fields = {"slug": ["name"]}
@@ -74,7 +75,11 @@ class NetworkAdmin(SimpleHistoryAdmin, TranslationAdmin):
 
 @admin.register(Facilitator)
 class FacilitatorAdmin(
-    AllOrNothingImportMixin, ImportExportModelAdmin, SimpleHistoryAdmin, TranslationAdmin
+    SafeEditsAdmin,
+    AllOrNothingImportMixin,
+    ImportExportModelAdmin,
+    SimpleHistoryAdmin,
+    TranslationAdmin,
 ):
     resource_classes = [FacilitatorResource]
     list_display = ["name", "headquarters_country", "city", "founded_year", "is_active"]

@@ -9,12 +9,51 @@ from initiatives.models import Crisis, Initiative, Sector
 from networks.models import Facilitator, Membership, Network
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, a test database in a file: tests of a reader beside an editor's open
+    transaction need two real connections, and threads sharing an in-memory database lock
+    each other's tables instead."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "tests.db")
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with no cached pages or counts: the database is new for each test."""
     from django.core.cache import cache
 
     cache.clear()
+
+
+REDIS = {
+    "default": {
+        "BACKEND": "probono.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/15",
+        "KEY_PREFIX": "tests-each-cache",
+    }
+}
+LOCAL_MEMORY = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "each-cache",
+    }
+}
+
+
+@pytest.fixture(params=["local memory", "redis"])
+def each_cache(request):
+    """The page cache, data version and counts in local memory, then in a real Redis."""
+    from django.core.cache import cache
+    from django.test import override_settings
+
+    with override_settings(CACHES=LOCAL_MEMORY if request.param == "local memory" else REDIS):
+        cache.clear()
+        yield request.param
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -254,3 +293,29 @@ def client_factory():
     from django.test import Client
 
     return Client
+
+
+def admin_form_data(response, **changes):
+    """What a browser sends back from an admin form page, with `changes`: every field as shown,
+    inline formsets included."""
+    data = bound_values(response.context["adminform"].form)
+    for inline in response.context.get("inline_admin_formsets", []):
+        formset = inline.formset
+        data |= bound_values(formset.management_form)
+        for form in formset.forms:
+            data |= bound_values(form)
+    data.update(changes)
+    return {name: value for name, value in data.items() if value is not None}
+
+
+def bound_values(form):
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        if isinstance(value, list | tuple):
+            data[form.add_prefix(name)] = [str(item) for item in value]
+        else:
+            data[form.add_prefix(name)] = "on" if value is True else str(value)
+    return data

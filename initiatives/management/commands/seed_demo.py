@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from initiatives import search
+from initiatives import changes, search
 from initiatives.models import Crisis, Initiative, Sector, TaggedInitiative
 from networks.models import Country, Facilitator, Membership, Network
 
@@ -81,6 +81,8 @@ class Command(BaseCommand):
             with indexes_rebuilt_after():
                 for done in create_initiatives(rng, initiatives, refs):
                     self.stdout.write(f"Created {done}/{initiatives} initiatives.")
+            # Rows loaded by COPY send no signals.
+            changes.everything_changed()
         if connection.vendor == "postgresql":
             # Rows loaded by COPY leave the planner without statistics until autovacuum runs.
             with connection.cursor() as cursor:

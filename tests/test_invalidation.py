@@ -1,0 +1,296 @@
+"""What a write makes stale is invalidated once its transaction has committed, once per
+transaction, whichever path wrote it; a reader served while the transaction was still open
+leaves nothing stale behind."""
+
+import ast
+import contextlib
+import io
+import threading
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import reverse
+from taggit.models import Tag
+
+from initiatives import caching
+from initiatives.models import Initiative, Sector
+from tests.conftest import admin_form_data, make_initiative
+from tests.test_admin_import_export import INITIATIVES, csv_text, import_file, initiative_row
+
+# Each test's writes commit for real; the countries the migrations made are restored after.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+TITLE = "Petition to the EU health ministers"
+# Where the petition shows while it is published: pages, fragments, feeds, exports, sitemap.
+SHOWN_ON = [
+    "/",
+    "/initiatives/",
+    "/initiatives/?country=be",
+    "/initiatives/?sector=legal&q=petition",
+    "/fr/initiatives/",
+    "/countries/be/",
+    "/sectors/legal/",
+    "/facilitators/the-good-lobby/",
+    "/networks/global-pro-bono-network/",
+    "/initiatives/eu-health-petition/",
+    "/initiatives/feed/",
+    "/initiatives/export.csv",
+    "/initiatives/export.json",
+    "/sitemap-initiatives.xml",
+]
+FRAGMENT = {"X-Requested-With": "finder"}
+
+
+def text(response):
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+def shows_petition(response):
+    return TITLE in text(response) or "eu-health-petition" in text(response)
+
+
+@contextlib.contextmanager
+def transaction_kept_open(change):
+    """Run `change` in another thread's transaction, on a connection of its own, and keep that
+    transaction open for the length of the block; it has committed when the block ends."""
+    changed, finish = threading.Event(), threading.Event()
+    errors = []
+
+    def editor():
+        try:
+            with transaction.atomic():
+                change()
+                changed.set()
+                finish.wait(30)
+        except BaseException as error:
+            errors.append(error)
+            changed.set()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=editor)
+    thread.start()
+    try:
+        assert changed.wait(30)
+        assert not errors, errors
+        yield
+    finally:
+        finish.set()
+        thread.join(30)
+    assert not errors, errors
+
+
+def test_a_reader_served_during_an_unpublish_leaves_no_stale_page_behind(each_cache, petition):
+    """Today's race: the version was bumped inside the editor's transaction, so a reader
+    rendering the still-published row stored it under the new version, served after the
+    commit until the next write."""
+    petition.sectors.add(Sector.objects.get(slug="legal"))
+    reader = Client()
+    etags = {url: reader.get(url).get("ETag") for url in SHOWN_ON}
+
+    def unpublish():
+        initiative = Initiative.objects.get(pk=petition.pk)
+        initiative.status = Initiative.Status.DRAFT
+        initiative.save()
+
+    with transaction_kept_open(unpublish):
+        # Readers meanwhile still see the committed, published row: pages, fragments, counts.
+        for url in SHOWN_ON:
+            assert shows_petition(reader.get(url)), url
+        assert shows_petition(reader.get("/initiatives/?country=be", headers=FRAGMENT))
+
+    for url in SHOWN_ON:
+        response = reader.get(url, headers={"If-None-Match": etags[url] or '"none"'})
+        if url == petition.get_absolute_url():
+            assert response.status_code == 404
+            assert TITLE not in text(response)
+        else:
+            assert response.status_code == 200, url
+            assert not shows_petition(response), url
+    assert not shows_petition(reader.get("/initiatives/?country=be", headers=FRAGMENT))
+    assert "0 initiatives" in text(reader.get("/initiatives/?country=be"))
+
+
+def test_a_write_is_published_when_it_commits_and_not_before(each_cache, petition):
+    before = caching.data_version()
+
+    def rename():
+        Initiative.objects.get(pk=petition.pk).save()
+
+    with transaction_kept_open(rename):
+        assert caching.data_version() == before
+    assert caching.data_version() != before
+
+
+def test_a_rolled_back_transaction_publishes_nothing(each_cache, petition):
+    before = caching.data_version()
+
+    def unpublish_then_fail():
+        with transaction.atomic():
+            petition.status = Initiative.Status.DRAFT
+            petition.save()
+            raise RuntimeError("the editor's request failed")
+
+    with pytest.raises(RuntimeError):
+        unpublish_then_fail()
+    assert caching.data_version() == before
+    assert shows_petition(Client().get("/initiatives/"))
+
+
+class Publications:
+    """How many times the data version moves while the block's writes commit: the tests below
+    run outside any test transaction, so that each write's own transactions are the real ones."""
+
+    def __enter__(self):
+        self.before = caching.data_version()
+        return self
+
+    def __exit__(self, *exception):
+        self.count = caching.data_version() - self.before
+
+
+@pytest.fixture
+def publications():
+    return Publications
+
+
+def test_an_admin_save_publishes_once(admin_client, petition, publications):
+    url = reverse("admin:initiatives_initiative_change", args=[petition.pk])
+    data = admin_form_data(
+        admin_client.get(url),
+        title_en="A renamed petition",
+        countries=["BE", "FR", "DE"],
+        tags=["petition", "health"],
+    )
+    with publications() as writes:
+        response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert writes.count == 1
+    assert "A renamed petition" in text(Client().get("/initiatives/?country=fr"))
+
+
+def test_a_bulk_action_publishes_once(admin_client, directory, publications):
+    ids = Initiative.objects.published().values_list("pk", flat=True)
+    with publications() as writes:
+        response = admin_client.post(
+            reverse("admin:initiatives_initiative_changelist"),
+            {"action": "unpublish", "_selected_action": list(ids)},
+        )
+    assert response.status_code == 302
+    assert writes.count == 1
+    assert "0 initiatives" in text(Client().get("/initiatives/"))
+
+
+def test_an_import_publishes_once(admin_client, legal, publications):
+    rows = [
+        initiative_row(
+            slug=f"clinic-{number}",
+            sectors="legal",
+            status="published",
+            source_url="https://example.org/clinics",
+        )
+        for number in range(5)
+    ]
+    with publications() as writes:
+        import_file(admin_client, INITIATIVES, csv_text(*rows))
+    assert Initiative.objects.filter(slug__startswith="clinic-").count() == 5
+    assert writes.count == 1
+
+
+def test_a_history_revert_publishes_once(admin_client, petition, publications):
+    with publications():
+        petition.title = "A renamed petition"
+        petition.save()
+    first = petition.history.earliest()
+    url = reverse("admin:initiatives_initiative_simple_history", args=[petition.pk, first.pk])
+    data = admin_form_data(admin_client.get(url))
+    with publications() as writes:
+        response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert writes.count == 1
+    assert TITLE in text(Client().get("/initiatives/"))
+
+
+def test_loading_the_seed_publishes_once(publications):
+    with publications() as writes:
+        call_command("load_seed", stdout=io.StringIO())
+    assert writes.count == 1
+
+
+def test_a_bulk_load_without_signals_still_publishes(publications):
+    """seed_demo loads rows with COPY or executemany, which send no signals."""
+    client = Client()
+    assert "<h1>0 initiatives</h1>" in text(client.get("/initiatives/"))
+    with publications() as writes:
+        call_command("seed_demo", "--initiatives", "30", stdout=io.StringIO())
+    assert writes.count == 1
+    published = Initiative.objects.published().count()
+    assert f"<h1>{published} initiatives</h1>" in text(client.get("/initiatives/"))
+
+
+def test_a_migration_publishes(publications):
+    """Data migrations write through the historical models, which send no signals of ours."""
+    with publications() as writes:
+        call_command("migrate", "initiatives", verbosity=0)
+    assert writes.count == 1
+
+
+def test_editing_a_draft_publishes_nothing(draft, publications):
+    Tag.objects.create(name="still-secret", slug="still-secret")
+    with publications() as writes:
+        draft.title = "Still a draft"
+        draft.save()
+        draft.countries.add("FR")
+        draft.tags.add("still-secret")
+    assert writes.count == 0
+
+
+def test_creating_a_published_initiative_publishes(publications):
+    with publications() as writes, transaction.atomic():
+        make_initiative("Brand new", "brand-new")
+    assert writes.count == 1
+
+
+# Writes that send no signals, each reviewed: what it writes, and what publishes it.
+REVIEWED = {
+    # seed_demo: COPY or executemany, then changes.everything_changed() in the same transaction.
+    ("initiatives/management/commands/seed_demo.py", "bulk_create"),
+    ("initiatives/management/commands/seed_demo.py", "copy"),
+    ("initiatives/management/commands/seed_demo.py", "execute"),
+    ("initiatives/management/commands/seed_demo.py", "executemany"),
+    # The search document, refreshed by the signals of the save or link change it follows.
+    ("initiatives/search.py", "bulk_update"),
+    # SELECT 1 for /healthz.
+    ("probono/health.py", "execute"),
+}
+QUERYSET_WRITES = {"update", "bulk_create", "bulk_update", "raw"}
+CURSOR_WRITES = {"execute", "executemany", "copy"}
+
+
+def test_no_code_writes_around_the_signals_unreviewed():
+    """QuerySet.update(), bulk_create(), bulk_update() and raw SQL send no signals: each use in
+    the site's code must publish what it changes some other way, and is listed above."""
+    root = Path(settings.BASE_DIR)
+    found = set()
+    for folder in ("probono", "initiatives", "networks"):
+        for path in (root / folder).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue  # `migrate` publishes everything (test_a_migration_publishes)
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Attribute) and writes_without_signals(node):
+                    found.add((path.relative_to(root).as_posix(), node.attr))
+    assert found == REVIEWED
+
+
+def writes_without_signals(node):
+    """`Model.objects....update()` or `cursor.execute()`; not `dict.update()` or `hash.update()`."""
+    receiver = ast.unparse(node.value)
+    if node.attr in QUERYSET_WRITES:
+        return any(word in receiver for word in ("objects", "_manager", "filter(", "queryset"))
+    return node.attr in CURSOR_WRITES and "cursor" in receiver
