@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -14,7 +15,7 @@ from initiatives.models import Crisis, Initiative, Sector
 from initiatives.resources import InitiativeResource
 from networks.admin import AllOrNothingImportMixin
 from networks.models import Network
-from probono.safe_edits import SafeEditsAdmin
+from probono.safe_edits import RevisionedForm, SafeEditsAdmin
 
 
 # English and French fields side by side, each pair on one line: no tabs, no extra JavaScript.
@@ -81,7 +82,7 @@ class TagsWidget(AutocompleteSelectMultiple):
         return groups
 
 
-class InitiativeForm(forms.ModelForm):
+class InitiativeForm(RevisionedForm):
     """Either language will do for the title and summary: the model's clean() asks for one."""
 
     tags = TagsField(
@@ -103,6 +104,10 @@ class InitiativeForm(forms.ModelForm):
         for name in ("title_en", "summary_en"):
             if name in self.fields:
                 self.fields[name].required = False
+
+
+NOT_PUBLISHED_CHANGED = _("Not published: “%(title)s” changed since you opened the list.")
+NOT_UNPUBLISHED_CHANGED = _("Not unpublished: “%(title)s” changed since you opened the list.")
 
 
 class NetworkFilter(admin.SimpleListFilter):
@@ -217,32 +222,33 @@ class InitiativeAdmin(
     @admin.action(description=_("Publish selected initiatives"), permissions=["publish"])
     @transaction.atomic
     def publish(self, request, queryset):
-        ready, not_ready = [], []
-        for initiative in queryset.filter(status=Initiative.Status.DRAFT).prefetch_related(
-            "countries"
-        ):
-            missing = initiative.missing_for_publication()
-            (not_ready if missing else ready).append((initiative, missing))
-        for initiative, _missing in ready:
+        ready = []
+        drafts = queryset.filter(status=Initiative.Status.DRAFT)
+        unchanged = self.unchanged_since_seen(request, drafts, NOT_PUBLISHED_CHANGED)
+        prefetch_related_objects(unchanged, "countries")
+        for initiative in unchanged:
+            if missing := initiative.missing_for_publication():
+                self.message_user(
+                    request,
+                    _("Not published: “%(title)s” still needs %(missing)s.")
+                    % {"title": initiative.title, "missing": ", ".join(missing)},
+                    messages.ERROR,
+                )
+                continue
             initiative.status = Initiative.Status.PUBLISHED
             initiative.published_at = initiative.published_at or timezone.now()
             initiative.save()
+            ready.append(initiative)
         if ready:
             message = ngettext("Published %d initiative.", "Published %d initiatives.", len(ready))
             self.message_user(request, message % len(ready), messages.SUCCESS)
-        for initiative, missing in not_ready:
-            self.message_user(
-                request,
-                _("Not published: “%(title)s” still needs %(missing)s.")
-                % {"title": initiative.title, "missing": ", ".join(missing)},
-                messages.ERROR,
-            )
 
     @admin.action(description=_("Unpublish selected initiatives"), permissions=["publish"])
     @transaction.atomic
     def unpublish(self, request, queryset):
+        published = queryset.filter(status=Initiative.Status.PUBLISHED)
         count = 0
-        for initiative in queryset.filter(status=Initiative.Status.PUBLISHED):
+        for initiative in self.unchanged_since_seen(request, published, NOT_UNPUBLISHED_CHANGED):
             initiative.status = Initiative.Status.DRAFT
             initiative.save()
             count += 1

@@ -17,6 +17,7 @@ from taggit.models import Tag, TaggedItemBase
 from initiatives.caching import kept_in_process, versioned_key
 from networks.models import Country, Facilitator, Network, WebLinks
 from probono.i18n import collation_key, reverse_often
+from probono.safe_edits import Revisioned
 
 
 class SectorQuerySet(models.QuerySet):
@@ -26,7 +27,7 @@ class SectorQuerySet(models.QuerySet):
         )
 
 
-class Sector(models.Model):
+class Sector(Revisioned):
     """A field of work, from a curated list: legal, mental health, civic tech..."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -47,7 +48,7 @@ class Sector(models.Model):
         return reverse_often("sector_detail", self.slug)
 
 
-class Crisis(models.Model):
+class Crisis(Revisioned):
     """What an initiative responds to, such as the Covid-19 pandemic."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -270,7 +271,7 @@ def formatted_date(value, precision, language):
     return date_format(value, formats[precision])
 
 
-class Initiative(WebLinks, models.Model):
+class Initiative(WebLinks, Revisioned):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -496,3 +497,4 @@ class Initiative(WebLinks, models.Model):
         if start:
             return _("since %(start)s") % {"start": start}
         return end or ""
+

@@ -1,7 +1,10 @@
+from django import forms as django_forms
 from django.contrib import admin, messages
+from django.core import signing
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from import_export import forms
 from import_export.admin import ImportExportModelAdmin
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
@@ -9,6 +12,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from networks.models import Country, Facilitator, Membership, Network
 from networks.resources import FacilitatorResource
 from probono.safe_edits import SafeEditsAdmin
+
+PREVIEW_SALT = "import-preview"
 
 
 @admin.register(Country)
@@ -36,18 +41,53 @@ class CountryAdmin(admin.ModelAdmin):
         return False
 
 
+class ConfirmImportForm(forms.ConfirmImportForm):
+    previewed_revisions = django_forms.CharField(widget=django_forms.HiddenInput)
+
+    def clean_previewed_revisions(self):
+        try:
+            return signing.loads(self.cleaned_data["previewed_revisions"], salt=PREVIEW_SALT)
+        except signing.BadSignature:
+            raise django_forms.ValidationError(_("Import the file again.")) from None
+
+
 class AllOrNothingImportMixin:
-    """Say so when a confirmed import saved nothing, instead of the library's "finished"."""
+    """A confirmed import saves every row of its preview or none, and none over an entry that
+    someone changed since the preview; it says which rows and why, instead of "finished"."""
+
+    confirm_form_class = ConfirmImportForm
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        form = kwargs.get("form")
+        if isinstance(form, ConfirmImportForm):
+            previewed = form.cleaned_data["previewed_revisions"]
+        elif form is not None:
+            # Filled by the preview's dry run, then signed into the confirm form.
+            previewed = form.previewed_revisions = {}
+        else:
+            previewed = None
+        return {**super().get_import_resource_kwargs(request, **kwargs), "previewed": previewed}
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        previewed = getattr(import_form, "previewed_revisions", {})
+        signed = signing.dumps(previewed, salt=PREVIEW_SALT, compress=True)
+        return {**initial, "previewed_revisions": signed}
 
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
-            messages.error(
-                request,
-                _(
-                    "Nothing was imported: some rows became invalid since the preview. "
-                    "Import the file again to see why."
-                ),
-            )
+            messages.error(request, _("Nothing was imported."))
+            for row in result.invalid_rows:
+                problems = " ".join(
+                    str(error) for errors in row.error_dict.values() for error in errors
+                )
+                messages.error(
+                    request,
+                    _("Row %(number)s: %(problems)s")
+                    % {"number": row.number, "problems": problems},
+                )
+            if result.has_errors():
+                messages.error(request, _("Import the file again to see its preview."))
             return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
         return super().process_result(result, request)
 

@@ -12,6 +12,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from probono.i18n import reverse_often
+from probono.safe_edits import Revisioned
 
 FOUNDING_YEAR_VALIDATORS = [MinValueValidator(1800), MaxValueValidator(2100)]
 WEB_LINK = URLValidator(
@@ -104,7 +105,7 @@ class Country(models.Model):
         return country_name(self.code, get_language())
 
 
-class Network(WebLinks, models.Model):
+class Network(WebLinks, Revisioned):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     acronym = models.CharField(_("acronym"), max_length=20, blank=True, default="")
@@ -140,7 +141,7 @@ class FacilitatorQuerySet(models.QuerySet):
         return self.filter(countries=code.upper())
 
 
-class Facilitator(WebLinks, models.Model):
+class Facilitator(WebLinks, Revisioned):
     """An organisation whose trade is pro bono: it connects skilled volunteers with causes."""
 
     name = models.CharField(_("name"), max_length=200)

@@ -12,6 +12,7 @@ from django_countries import countries
 from import_export import fields, resources, widgets
 
 from networks.models import Country, Facilitator
+from probono.safe_edits import changes_since
 
 SEPARATOR = "|"
 # A spreadsheet runs a cell starting with = + - @ tab or CR as a formula (LF too: files are read
@@ -156,6 +157,12 @@ class DirectoryResource(resources.ModelResource):
         skip_unchanged = True
         clean_model_instances = True
 
+    def __init__(self, previewed=None, **kwargs):
+        super().__init__(**kwargs)
+        # Each row's entry at the preview, by slug: its revision, 0 if there was none. The
+        # dry run records them; the confirmed import refuses rows whose entry changed since.
+        self.previewed = {} if previewed is None else previewed
+
     def import_data(self, *args, **kwargs):
         # The admin's confirm step does not ask for this; a row that has become invalid since the
         # preview must not let the others be saved.
@@ -201,8 +208,25 @@ class DirectoryResource(resources.ModelResource):
                     field.clean(row)
                 except ValueError as error:
                     errors[field.attribute] = [ValidationError(str(error))]
+        if conflict := self.changed_since_preview(instance, kwargs.get("dry_run")):
+            errors.setdefault("slug", []).append(ValidationError(conflict))
         if errors:
             raise ValidationError(errors)
+
+    def changed_since_preview(self, instance, dry_run):
+        current = instance.revision if instance.pk else 0
+        if dry_run:
+            self.previewed[instance.slug] = current
+            return None
+        previewed = self.previewed.get(instance.slug, current)
+        if previewed == current:
+            return None
+        if not previewed:
+            return _("Someone else added “%(slug)s” since your preview.") % {"slug": instance.slug}
+        return _("This %(kind)s changed since your preview. %(changes)s") % {
+            "kind": instance._meta.verbose_name,
+            "changes": changes_since(instance, previewed),
+        }
 
 
 class FacilitatorResource(DirectoryResource):
