@@ -1,8 +1,20 @@
-"""Caching under one data version: every write to the directory bumps it, so nothing stale is
-ever served, and everything keyed by it (facet counts, pages, ETags) changes at once.
+"""Caching under the directory's versions, which a committed write moves (`changes.publish`).
 
-The version lives in Django's default cache: local memory for one process, Redis (CACHE_URL)
-when several gunicorn workers must agree.
+Two counters: the data version moves with every write, the removal version also with a write
+that took something off the public pages (an unpublished or deleted initiative, a deleted
+sector...). Everything cached under `versioned_key` (counts, the vocabulary, fragments, whole
+initiatives) names both, so a write makes it unreachable at once. Whole pages are kept under
+their address alone, with the versions they were rendered at:
+
+- a page of the current versions is served as it is;
+- a page older only by the data version (an edit or an addition) may still be served while
+  another request renders it again, if it was rendered less than STALE_FOR ago: readers never
+  wait behind a write, and see it at most STALE_FOR late;
+- a page rendered before a removal is never served: one request renders the page again, and the
+  others wait for it (at most WAIT_FOR) rather than all render it at once.
+
+The versions live in Django's default cache: local memory for one process, Redis (CACHE_URL) when
+several gunicorn workers must agree.
 """
 
 import hashlib
@@ -14,51 +26,67 @@ from django.core.cache import cache
 from django.http import HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 
-VERSION_KEY = "directory:data-version"
+DATA_VERSION = "directory:data-version"
+REMOVAL_VERSION = "directory:removal-version"
 PAGE_TIMEOUT = 24 * 60 * 60
+STALE_FOR = 60
+# How long a request waits for another one rendering the same page, and how often it looks.
+WAIT_FOR, WAIT_STEP = 2.0, 0.02
+# A request that renders a page holds its lock at most this long (a worker killed mid-render).
+LOCK_TIMEOUT = 30
 # The finder's in-place updates ask for a fragment with this header.
 FRAGMENT_HEADER = "HTTP_X_REQUESTED_WITH"
-# A reader's request reads the version once: every key it builds then agrees.
+# A reader's request reads the versions once: every key it builds then agrees.
 _this_request = Local()
 
 
+def versions():
+    """(data version, removal version), read together."""
+    if (known := getattr(_this_request, "versions", None)) is not None:
+        return known
+    found = cache.get_many([DATA_VERSION, REMOVAL_VERSION])
+    if len(found) < 2:
+        # A fresh start (or a flushed cache) must not reuse old numbers.
+        for key in (DATA_VERSION, REMOVAL_VERSION):
+            cache.add(key, time.time_ns(), timeout=None)
+        found = cache.get_many([DATA_VERSION, REMOVAL_VERSION])
+    return found.get(DATA_VERSION, 0), found.get(REMOVAL_VERSION, 0)
+
+
 def data_version():
-    if (version := getattr(_this_request, "data_version", None)) is not None:
-        return version
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # A fresh start (or a flushed cache) must not reuse an old version number.
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
+    return versions()[0]
 
 
-def bump_data_version():
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+def token():
+    """Both versions in one string, for keys and ETags."""
+    data, removal = versions()
+    return f"{data}.{removal}"
 
 
 def data_changed(removal=False):
-    """Called by `changes.publish` once a write has committed."""
-    bump_data_version()
+    """Called by `changes.publish` once a write has committed. The removal version moves
+    first: no request may pair the old one with a version that already includes the write."""
+    for key in (REMOVAL_VERSION, DATA_VERSION) if removal else (DATA_VERSION,):
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, time.time_ns(), timeout=None)
 
 
 def versioned_key(*parts):
-    """A cache key under the current data version, e.g. for facet counts of one view."""
+    """A cache key under the current versions, e.g. for facet counts of one view."""
     digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
-    return f"directory:{data_version()}:{digest}"
+    return f"directory:{token()}:{digest}"
 
 
-# What this process keeps of the shared cache, for the current data version only.
+# What this process keeps of the shared cache, for the current versions only.
 _kept_in_process = {}
 
 
 def kept_in_process(key, compute, timeout=None):
     """cache.get_or_set() under a versioned key, also kept by this process: read on every
-    request, it is not worth unpickling each time. A write bumps the version, and with it the
-    key, so the copy is never stale; copies under older versions are dropped.
+    request, it is not worth unpickling each time. A write moves the versions, and with them
+    the key, so the copy is never stale; copies under older versions are dropped.
     """
     if (value := _kept_in_process.get(key)) is None:
         value = cache.get_or_set(key, compute, timeout)
@@ -72,8 +100,7 @@ def kept_in_process(key, compute, timeout=None):
 class PageCacheMiddleware:
     """Serve anonymous readers whole pages from the cache, and 304s to browsers that have them.
 
-    Pages are keyed by data version, language and full URL, so a publication or an edit is
-    visible on the very next request. Staff (anyone with a session) and the admin bypass it.
+    Staff (anyone with a session) and the admin bypass it.
     """
 
     def __init__(self, get_response):
@@ -82,28 +109,67 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not self.cacheable_request(request):
             return self.get_response(request)
-        _this_request.data_version = version = data_version()
+        _this_request.versions = versions()
         try:
-            return self.cached_response(request, version)
+            return self.cached_response(request)
         finally:
-            del _this_request.data_version
+            del _this_request.versions
 
-    def cached_response(self, request, version):
+    def cached_response(self, request):
+        data, removal = versions()
         language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
-        etag = f'"{version}-{language}"'
-        if etag in request.headers.get("If-None-Match", ""):
-            response = HttpResponseNotModified()
-            self.mark(response, etag)
-            return response
-        key = versioned_key(
-            "page", language, request.get_full_path(), request.META.get(FRAGMENT_HEADER, "")
-        )
-        response = cache.get(key)
-        if response is None:
-            response = self.get_response(request)
-            if self.cacheable_response(response):
-                self.mark(response, etag)
-                cache.set(key, response, PAGE_TIMEOUT)
+        if etag(data, removal, language) in request.headers.get("If-None-Match", ""):
+            return self.not_modified(etag(data, removal, language))
+        key = page_key(request, language)
+        entry = cache.get(key)
+        if entry is None or entry.removal != removal:
+            return self.rendered_once(request, key, language, wait=True)
+        if entry.data == data:
+            return self.served(request, entry, language)
+        if time.time() - entry.rendered_at <= STALE_FOR:
+            # Someone else may be rendering it: this reader takes the previous version.
+            rendered = self.rendered_once(request, key, language, wait=False)
+            return rendered or self.served(request, entry, language)
+        return self.rendered_once(request, key, language, wait=True)
+
+    def rendered_once(self, request, key, language, wait):
+        """Render and keep the page, unless another request is at it: then wait for its page
+        (`wait`) or return None."""
+        lock = f"{key}:rendering"
+        if cache.add(lock, 1, timeout=LOCK_TIMEOUT):
+            try:
+                return self.rendered(request, key, language)
+            finally:
+                cache.delete(lock)
+        if not wait:
+            return None
+        current = versions()
+        deadline = time.monotonic() + WAIT_FOR
+        while time.monotonic() < deadline:
+            time.sleep(WAIT_STEP)
+            entry = cache.get(key)
+            if entry is not None and (entry.data, entry.removal) == current:
+                return self.served(request, entry, language)
+        # The other request is slow or gone: render here rather than keep waiting.
+        return self.rendered(request, key, language)
+
+    def rendered(self, request, key, language):
+        data, removal = versions()
+        response = self.get_response(request)
+        if self.cacheable_response(response):
+            self.mark(response, etag(data, removal, language))
+            cache.set(key, CachedPage(data, removal, time.time(), response), PAGE_TIMEOUT)
+        return response
+
+    def served(self, request, entry, language):
+        tag = etag(entry.data, entry.removal, language)
+        if tag in request.headers.get("If-None-Match", ""):
+            return self.not_modified(tag)
+        return entry.response
+
+    def not_modified(self, tag):
+        response = HttpResponseNotModified()
+        self.mark(response, tag)
         return response
 
     @staticmethod
@@ -124,7 +190,33 @@ class PageCacheMiddleware:
         )
 
     @staticmethod
-    def mark(response, etag):
-        response["ETag"] = etag
+    def mark(response, tag):
+        response["ETag"] = tag
         # Browsers may keep the page, but must ask (and get a 304) before showing it again.
         patch_cache_control(response, no_cache=True, public=True)
+
+
+class CachedPage:
+    __slots__ = ("data", "removal", "rendered_at", "response")
+
+    def __init__(self, data, removal, rendered_at, response):
+        self.data, self.removal = data, removal
+        self.rendered_at, self.response = rendered_at, response
+
+    def __getstate__(self):
+        return (self.data, self.removal, self.rendered_at, self.response)
+
+    def __setstate__(self, state):
+        self.data, self.removal, self.rendered_at, self.response = state
+
+
+def etag(data, removal, language):
+    return f'"{data}.{removal}-{language}"'
+
+
+def page_key(request, language):
+    """A page's key: its address, language and kind (whole page or the finder's fragment), not
+    the versions, which the entry records."""
+    parts = ["page", language, request.get_full_path(), request.META.get(FRAGMENT_HEADER, "")]
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return f"directory:page:{digest}"

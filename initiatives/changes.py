@@ -21,12 +21,22 @@ class Pending(threading.local):
     def __init__(self):
         self.changed = False
         self.removal = False
+        self.everything = False
 
 
 _pending = Pending()
 
 
-def record(removal=False):
+def record(removal=False, initiatives=(), everything=False):
+    """A change of this transaction; `initiatives` whose facet sets it may change, or
+    `everything`. The facet index's queue is written now, in the transaction."""
+    from initiatives import facet_index
+
+    if everything and not _pending.everything:
+        facet_index.queue_everything()
+    elif initiatives and not everything:
+        facet_index.queue(initiatives)
+    _pending.everything |= everything
     _pending.changed = True
     _pending.removal |= removal
     # Registered for each change, since a rolled-back savepoint drops the callbacks made in
@@ -35,15 +45,20 @@ def record(removal=False):
 
 
 def publish():
+    """The facet sets first, then the versions: a reader of the new version counts with the
+    new sets."""
     if not _pending.changed:
         return
-    removal = _pending.removal
+    removal, everything = _pending.removal, _pending.everything
     _pending.__init__()
-    from initiatives import caching
+    from initiatives import caching, facet_index
 
-    caching.data_changed(removal=removal)
+    try:
+        facet_index.refresh(everything)
+    finally:
+        caching.data_changed(removal=removal)
 
 
 def everything_changed(**kwargs):
-    """After `migrate` (data migrations) or a bulk load that sends no signals."""
-    record(removal=True)
+    """After a bulk load that sends no signals, or `migrate` (data migrations)."""
+    record(removal=True, everything=True)

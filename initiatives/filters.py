@@ -7,6 +7,7 @@ then q, sort, show and page (once each). `show` names the one facet whose option
 
 import dataclasses
 import datetime
+import functools
 
 import django_filters
 from django import forms
@@ -15,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from taggit.models import Tag
 
-from initiatives import search
+from initiatives import facet_index, search
 from initiatives.caching import kept_in_process, versioned_key
 from initiatives.models import Crisis, Initiative, Sector, TaggedInitiative
 from networks.models import Country, Facilitator, Membership, Network
@@ -55,16 +57,16 @@ class Vocabulary:
     @classmethod
     def from_database(cls):
         # Filters compare ids, not slugs, so that PostgreSQL's statistics about each value
-        # choose the plan (walking the newest-first index for a common tag, say).
+        # choose the plan (walking the newest-first index for a common tag, say). Tags and
+        # countries are those of published initiatives, as the facet index has them.
+        index = facet_index.current()
         fields = ("slug", "name", "pk")
         rows = {
             "sector": Sector.objects.values_list(*fields),
             "network": Network.objects.values_list(*fields),
             "facilitator": Facilitator.objects.values_list(*fields),
             "crisis": Crisis.objects.values_list(*fields),
-            "tag": TaggedInitiative.objects.filter(content_object__status="published")
-            .values_list("tag__slug", "tag__name", "tag_id")
-            .distinct(),
+            "tag": Tag.objects.filter(pk__in=index.ids("tag")).values_list(*fields),
         }
         rows = {name: list(values) for name, values in rows.items()}
         names = {name: {slug: label for slug, label, _ in values} for name, values in rows.items()}
@@ -75,13 +77,15 @@ class Vocabulary:
             crises=names["crisis"],
             tags=names["tag"],
             countries={
-                code.lower(): Country(code=code).name
-                for code in Country.objects.filter(initiatives__status="published")
-                .values_list("code", flat=True)
-                .distinct()
+                code.lower(): Country(code=code).name for code in index.by_dimension["country"]
             },
             ids={name: {slug: pk for slug, _, pk in values} for name, values in rows.items()},
         )
+
+    @functools.cached_property
+    def slugs(self):
+        """{name: {id: slug}}, the other way round from `ids`."""
+        return {name: {pk: slug for slug, pk in ids.items()} for name, ids in self.ids.items()}
 
     def labels(self, name):
         if name == "kind":

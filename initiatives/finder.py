@@ -107,8 +107,16 @@ class Finder:
         self.too_many_to_rank = False
 
     @cached_property
+    def counts(self):
+        """(count, facets), shared by every page and sort of the view."""
+        return cache.get_or_set(
+            self.cache_key("counts"),
+            lambda: facets.counted(self.query, self.vocabulary, self.fixed),
+        )
+
+    @property
     def count(self):
-        return cache.get_or_set(self.cache_key("count"), self.filterset.qs.count)
+        return self.counts[0]
 
     @property
     def results(self):
@@ -130,11 +138,10 @@ class Finder:
         )
         return self
 
-    def filterset_for(self, without=None):
+    def filterset_for(self):
         data = QueryDict(mutable=True)
         for name, values in self.query.filters.items():
-            if name != without:
-                data.setlist(name, values)
+            data.setlist(name, values)
         if self.query.q:
             data["q"] = self.query.q
         return InitiativeFilter(data, self.base, self.vocabulary)
@@ -162,12 +169,7 @@ class Finder:
     @cached_property
     def facets(self):
         """Every facet, each listing its top options, or all of them for `show`."""
-        counted = cache.get_or_set(
-            self.cache_key("facets"),
-            lambda: facets.facets(
-                self.filterset_for, self.query, self.vocabulary, exclude=self.fixed
-            ),
-        )
+        counted = self.counts[1]
         for facet in counted:
             facet.shows_all = facet.name == self.query.show
             show = "" if facet.shows_all else facet.name

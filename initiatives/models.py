@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Q, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Cast
 from django.db.models.query import ModelIterable
 from django.urls import reverse
@@ -20,21 +20,12 @@ from probono.i18n import collation_key, reverse_often
 from probono.safe_edits import Revisioned
 
 
-class SectorQuerySet(models.QuerySet):
-    def with_published_counts(self):
-        return self.annotate(
-            initiative_count=Count("initiatives", filter=Q(initiatives__status="published"))
-        )
-
-
 class Sector(Revisioned):
     """A field of work, from a curated list: legal, mental health, civic tech..."""
 
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True, default="")
-
-    objects = SectorQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sector")
@@ -425,6 +416,15 @@ class Initiative(WebLinks, Revisioned):
                 ),
             ),
         ]
+        indexes = [
+            # The latest published, on the home page and in the feed: no sort of them all.
+            models.Index(
+                F("published_at").desc(),
+                F("id").desc(),
+                condition=Q(status="published"),
+                name="initiative_published_latest",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -498,3 +498,35 @@ class Initiative(WebLinks, Revisioned):
             return _("since %(start)s") % {"start": start}
         return end or ""
 
+
+class FacetSet(models.Model):
+    """The published initiatives that have one facet value ("country:BE", "sector:12", "all"),
+    as a bitmap of their ids: the finder counts with these (initiatives.facet_index)."""
+
+    key = models.CharField(max_length=150, primary_key=True)
+    members = models.BinaryField()
+    # The index revision that last changed it: a process reloads only what changed.
+    revision = models.PositiveBigIntegerField(db_index=True)
+
+    def __str__(self):
+        return self.key
+
+
+class FacetIndexState(models.Model):
+    """One row: the index's revision, and the last one that rebuilt it whole."""
+
+    revision = models.PositiveBigIntegerField(default=0)
+    rebuilt = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"facet index, revision {self.revision}"
+
+
+class FacetIndexQueue(models.Model):
+    """Initiatives that a committed write changed and whose facet sets are still to update;
+    written in that write's transaction, so that no change is lost. Empty: every initiative."""
+
+    initiative_id = models.BigIntegerField(null=True)
+
+    def __str__(self):
+        return f"initiative {self.initiative_id or 'all'} to index"

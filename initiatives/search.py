@@ -11,8 +11,9 @@ rules of both languages, so "avocats" finds a French summary saying "avocat" on 
 import re
 import unicodedata
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, Q
 
 MAX_QUERY_LENGTH = 200
@@ -65,6 +66,18 @@ def refresh(queryset):
             initiative, [tag.name for tag in initiative.tags.all()]
         )
     queryset.model.objects.bulk_update(initiatives, ["search_document"], batch_size=1000)
+
+
+def matching_ids(matches):
+    """The ids of `matches`. On PostgreSQL from the GIN index however many match: past a few
+    thousand the planner would read the whole table, not knowing that each row's stored vector
+    lies out of line (1.8 KB on average); and as one array, not a row each. 65 ms instead of
+    300 for a word in four initiatives out of five, at 100 000."""
+    if not uses_full_text_search():
+        return list(matches.values_list("pk", flat=True))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        return matches.aggregate(ids=ArrayAgg("pk", default=[]))["ids"]
 
 
 def apply(queryset, text):

@@ -2,11 +2,12 @@
 every write changes for readers (`changes`)."""
 
 from django.apps import apps
+from django.db import connections
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from taggit.models import Tag
 
 from initiatives import changes, search
-from initiatives.models import Crisis, Initiative, Sector, TaggedInitiative
+from initiatives.models import Crisis, FacetIndexQueue, Initiative, Sector, TaggedInitiative
 from networks.models import Facilitator, Membership, Network
 
 # What public pages show: deleting one of these removes a page, and what lists it.
@@ -28,7 +29,7 @@ def connect():
         post_delete.connect(deleted, sender=model)
     for model in LINKS:
         m2m_changed.connect(links_changed, sender=model)
-    post_migrate.connect(changes.everything_changed, sender=apps.get_app_config("initiatives"))
+    post_migrate.connect(migrated, sender=apps.get_app_config("initiatives"))
 
     post_save.connect(initiative_saved, sender=Initiative)
     m2m_changed.connect(initiative_tags_changed, sender=TaggedInitiative)
@@ -41,29 +42,56 @@ def was_public(initiative):
     return getattr(initiative, "stored_status", None) != Initiative.Status.DRAFT
 
 
-def saved(sender, instance, created=False, **kwargs):
-    if sender is not Initiative:
-        changes.record()
-        return
-    public_before = not created and was_public(instance)
-    public_after = instance.is_published
-    instance.stored_status = instance.status
-    if public_before or public_after:
-        changes.record(removal=public_before and not public_after)
+def saved(sender, instance, created=False, raw=False, **kwargs):
+    if raw:
+        # loaddata: rows as they were dumped, their links loaded apart.
+        changes.record(removal=True, everything=True)
+    elif sender is Membership:
+        changes.record(initiatives=led_by(instance.facilitator_id))
+    elif sender is not Initiative:
+        changes.record()  # a name or a description: no initiative changes set
+    else:
+        public_before = not created and was_public(instance)
+        public_after = instance.is_published
+        instance.stored_status = instance.status
+        if public_before or public_after:
+            removal = public_before and not public_after
+            changes.record(removal=removal, initiatives=[instance.pk])
 
 
 def deleted(sender, instance, **kwargs):
-    if sender is Initiative and not was_public(instance):
-        return
-    changes.record(removal=sender in ENTITIES)
+    if sender is Membership:
+        changes.record(initiatives=led_by(instance.facilitator_id))
+    elif sender is not Initiative:
+        # Rare: a sector, crisis, tag, network or facilitator, with its links.
+        changes.record(removal=True, everything=True)
+    elif was_public(instance):
+        changes.record(removal=True, initiatives=[instance.pk])
 
 
-def links_changed(sender, instance, action, **kwargs):
+def links_changed(sender, instance, action, model, pk_set, **kwargs):
     if not action.startswith("post_"):
         return
-    if isinstance(instance, Initiative) and not (instance.is_published or was_public(instance)):
-        return
-    changes.record()
+    if isinstance(instance, Initiative):
+        if instance.is_published or was_public(instance):
+            changes.record(initiatives=[instance.pk])
+    elif model is not Initiative:
+        changes.record()  # a facilitator's countries
+    elif pk_set is None:
+        changes.record(everything=True)  # e.g. sector.initiatives.clear()
+    else:
+        changes.record(initiatives=pk_set)
+
+
+def led_by(facilitator_id):
+    """The initiatives whose network sets follow the facilitator's memberships."""
+    return list(Initiative.objects.filter(facilitator=facilitator_id).values_list("pk", flat=True))
+
+
+def migrated(using, **kwargs):
+    """Data migrations write through historical models, which send no signals of ours."""
+    if FacetIndexQueue._meta.db_table in connections[using].introspection.table_names():
+        changes.everything_changed()
 
 
 def initiative_saved(sender, instance, raw=False, **kwargs):

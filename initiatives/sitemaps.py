@@ -3,7 +3,7 @@ from django.db.models import Max
 from django.urls import reverse
 
 from initiatives.models import Initiative, Sector
-from networks.models import Country, Facilitator, Network
+from networks.models import Facilitator, Network
 
 
 class BilingualSitemap(Sitemap):
@@ -45,7 +45,9 @@ class InitiativeSitemap(BilingualSitemap):
 
 class CountrySitemap(BilingualSitemap):
     def items(self):
-        return Country.objects.listed()
+        from initiatives.views import listed_countries
+
+        return listed_countries()
 
 
 class SectorSitemap(BilingualSitemap):

@@ -6,7 +6,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django_countries import countries as all_countries
 
-from initiatives import structured_data
+from initiatives import facet_index, structured_data
 from initiatives.caching import versioned_key
 from initiatives.finder import Finder
 from initiatives.models import Initiative, Sector
@@ -17,21 +17,34 @@ from probono.i18n import collation_key
 
 
 def home(request):
-    published = Initiative.objects.published()
-    countries = sorted_by_count(Country.objects.listed())
+    countries = sorted_by_count(listed_countries())
     context = {
         "counts": {
-            "initiatives": published.count(),
+            "initiatives": facet_index.current().count(facet_index.ALL),
             "facilitators": Facilitator.objects.count(),
             "countries": sum(1 for country in countries if country.initiative_count),
         },
-        "latest": published.for_listing().order_by("-published_at", "-pk")[:6],
+        "latest": Initiative.objects.published().for_listing().order_by("-published_at", "-pk")[:6],
         "top_countries": countries[:12],
         "world_map": world_map(countries),
-        "sectors": Sector.objects.with_published_counts(),
+        "sectors": sectors_with_counts(),
         "networks": Network.objects.all(),
     }
     return render(request, "initiatives/home.html", context)
+
+
+def listed_countries():
+    """Countries with published initiatives or facilitators, counted (facet index)."""
+    return Country.objects.listed(facet_index.current().counts("country"))
+
+
+def sectors_with_counts():
+    """Every sector, in the order of their names, each with its `initiative_count`."""
+    counts = facet_index.current().counts("sector")
+    sectors = list(Sector.objects.all())
+    for sector in sectors:
+        sector.initiative_count = counts.get(str(sector.pk), 0)
+    return sectors
 
 
 def sorted_by_count(countries):
@@ -102,7 +115,7 @@ def robots_txt(request):
 
 
 def country_list(request):
-    countries = sorted(Country.objects.listed(), key=lambda country: collation_key(country.name))
+    countries = sorted(listed_countries(), key=lambda country: collation_key(country.name))
     context = {"countries": countries, "world_map": world_map(countries)}
     return render(request, "initiatives/country_list.html", context)
 
@@ -131,7 +144,7 @@ def country_detail(request, code):
 
 
 def sector_list(request):
-    sectors = Sector.objects.with_published_counts()
+    sectors = sectors_with_counts()
     return render(request, "initiatives/sector_list.html", {"sectors": sectors})
 
 

@@ -44,27 +44,21 @@ class WebLinks:
 
 
 class CountryQuerySet(models.QuerySet):
-    def listed(self):
+    def listed(self, initiative_counts):
         """Countries a reader can browse, those with a published initiative or a facilitator,
-        by code, each with its `initiative_count` and `facilitator_count`.
-
-        Two grouped counts over the M2M tables: one pass each, however many countries.
-        """
-        initiatives = counts_per_country(
-            Country.initiatives.through.objects.filter(initiative__status="published")
+        by code, each with its `initiative_count` (given, {code: count}) and
+        `facilitator_count`."""
+        facilitators = dict(
+            Country.facilitators.through.objects.values_list("country")
+            .annotate(count=Count("*"))
+            .order_by()
         )
-        facilitators = counts_per_country(Country.facilitators.through.objects.all())
-        countries = [
-            Country(code=code) for code in sorted(initiatives.keys() | facilitators.keys())
-        ]
+        codes = {code for code, count in initiative_counts.items() if count} | facilitators.keys()
+        countries = [Country(code=code) for code in sorted(codes)]
         for country in countries:
-            country.initiative_count = initiatives.get(country.code, 0)
+            country.initiative_count = initiative_counts.get(country.code, 0)
             country.facilitator_count = facilitators.get(country.code, 0)
         return countries
-
-
-def counts_per_country(through):
-    return dict(through.values_list("country").annotate(count=Count("*")).order_by())
 
 
 @functools.lru_cache(maxsize=1024)

@@ -23,10 +23,14 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with no cached pages or counts: the database is new for each test."""
+    """Each test starts with no cached pages or counts: the database is new for each test, and
+    this process's copy of the facet index no longer matches it."""
     from django.core.cache import cache
 
+    from initiatives import facet_index
+
     cache.clear()
+    facet_index.forget()
 
 
 REDIS = {

@@ -3,10 +3,17 @@
 import os
 import subprocess
 import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client, RequestFactory
 
+from initiatives import caching
 from initiatives.models import Initiative, Sector
 from probono.cache import RedisCache
 from probono.release import LEFT_OUT, SOURCES, code_version
@@ -158,3 +165,91 @@ def test_the_shared_cache_is_keyed_by_the_release():
         check=True,
     )
     assert f"'KEY_PREFIX': '{code_version(settings.BASE_DIR)}'" in settings_of_a_worker.stdout
+
+
+def page_key(url):
+    request = RequestFactory().get(url)
+    return caching.page_key(request, "en")
+
+
+def hold_rendering(url):
+    """As if another worker were rendering this page right now."""
+    assert cache.add(page_key(url) + ":rendering", 1)
+
+
+def test_the_previous_version_is_kept_at_most_a_minute():
+    """The README's promise: an edit or an addition reaches readers at most 60 s late."""
+    assert caching.STALE_FOR <= 60
+
+
+def test_while_another_request_renders_an_edited_page_readers_get_the_previous_one(
+    client, petition, django_capture_on_commit_callbacks
+):
+    first = client.get("/initiatives/")
+    with django_capture_on_commit_callbacks(execute=True):
+        petition.title = "A renamed petition"
+        petition.save()
+    hold_rendering("/initiatives/")
+    late = client.get("/initiatives/")
+    assert b"Petition to the EU health ministers" in late.content
+    assert late["ETag"] == first["ETag"]
+    # ...and that page's own ETag still gets a 304, as the page it stands for.
+    assert client.get("/initiatives/", headers={"If-None-Match": first["ETag"]}).status_code == 304
+
+
+def test_a_page_older_than_the_limit_is_rendered_again_whoever_else_is_rendering(
+    client, petition, django_capture_on_commit_callbacks, monkeypatch
+):
+    client.get("/initiatives/")
+    with django_capture_on_commit_callbacks(execute=True):
+        petition.title = "A renamed petition"
+        petition.save()
+    hold_rendering("/initiatives/")
+    monkeypatch.setattr(caching, "STALE_FOR", -1)  # the page is now past the limit
+    monkeypatch.setattr(caching, "WAIT_FOR", 0.05)
+    assert b"A renamed petition" in client.get("/initiatives/").content
+
+
+def test_a_removal_is_never_served_late_even_while_another_request_renders(
+    client, petition, django_capture_on_commit_callbacks, monkeypatch
+):
+    urls = ["/initiatives/", "/initiatives/?country=be", petition.get_absolute_url()]
+    etags = {url: client.get(url)["ETag"] for url in urls}
+    with django_capture_on_commit_callbacks(execute=True):
+        petition.status = Initiative.Status.DRAFT
+        petition.save()
+    monkeypatch.setattr(caching, "WAIT_FOR", 0.05)
+    for url in urls:
+        hold_rendering(url)
+        response = client.get(url, headers={"If-None-Match": etags[url]})
+        assert response.status_code in (200, 404), url
+        assert b"Petition to the EU health ministers" not in response.content, url
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_readers_of_a_cold_page_wait_for_one_of_them_to_render_it(
+    each_cache, petition, monkeypatch
+):
+    """No stampede: of eight readers arriving together, one renders the page."""
+    renders = []
+    render = caching.PageCacheMiddleware.rendered
+
+    def counted(self, *args):
+        renders.append(1)
+        time.sleep(0.2)  # a slow page, so that the others arrive while it renders
+        return render(self, *args)
+
+    monkeypatch.setattr(caching.PageCacheMiddleware, "rendered", counted)
+    start = threading.Barrier(8)
+
+    def read(_number):
+        try:
+            start.wait()
+            return Client().get("/initiatives/?country=be").content
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(8) as pool:
+        pages = list(pool.map(read, range(8)))
+    assert len(renders) == 1
+    assert all(b"Petition to the EU health ministers" in page for page in pages)

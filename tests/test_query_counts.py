@@ -14,7 +14,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def many_initiatives(facilitator, network, legal, covid):
+def many_initiatives(facilitator, network, legal, covid, django_capture_on_commit_callbacks):
+    """30 initiatives, committed: their facet sets are up to date, as after an editor's save."""
+    with django_capture_on_commit_callbacks(execute=True):
+        create_initiatives(facilitator, network, legal, covid)
+    return Initiative.objects.all()
+
+
+def create_initiatives(facilitator, network, legal, covid):
     for number in range(30):
         other = Facilitator.objects.create(name=f"Facilitator {number}", slug=f"f-{number}")
         other.countries.set(["BE", "FR"])
@@ -28,42 +35,41 @@ def many_initiatives(facilitator, network, legal, covid):
             countries=["BE", "FR", "PT"],
             tags=[f"tag-{number}", "common"],
         )
-    return Initiative.objects.all()
 
 
+# A cold page first checks the facet index once per data version (its queue, its revision).
+# Counts come from the index: no grouped query over the initiatives.
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        # three counts, latest initiatives + their country and sector links + the sectors,
-        # top countries, sectors, networks
+        # the index, facilitators per country, the facilitators' count, the sectors, the
+        # networks, the latest initiatives + the sectors (the cards') + their links
         ("/", 9),
-        # six vocabularies (sectors, networks, facilitators, crises, tags, countries), count,
-        # eleven facet counts (country, sector, network run + member-led, facilitator led +
-        # partnered, crisis, tag, kind, status, year), the page's ids, its rows, their country
-        # and sector links, the sectors
-        ("/initiatives/", 22),
+        # the index, five vocabularies (sectors, networks, facilitators, crises, tags; the
+        # countries come from the index), the initiatives that ended this year before today
+        # (the status facet), the page's ids, its rows, the sectors, their links
+        ("/initiatives/", 12),
         # initiative; its countries, sectors, partners and tags in one query; the sectors
         ("/initiatives/initiative-1/", 3),
-        # initiatives per country, facilitators per country
-        ("/countries/", 2),
-        # six vocabularies, count, ten facet counts (no country facet), the page's ids, its
-        # rows, their country and sector links, the sectors, facilitators working there
-        ("/countries/be/", 22),
-        ("/sectors/", 1),
-        # six vocabularies, the 50 newest, the sectors, their country and sector links
-        ("/initiatives/feed/", 9),
-        # sector, six vocabularies, count, ten facet counts (no sector facet), the page's ids,
-        # its rows, their country and sector links, the sectors
-        ("/sectors/legal/", 22),
+        # the index, facilitators per country
+        ("/countries/", 3),
+        # as the list, and the facilitators working there
+        ("/countries/be/", 13),
+        # the index, the sectors
+        ("/sectors/", 3),
+        # the index, five vocabularies, the 50 newest, the sectors, their links
+        ("/initiatives/feed/", 10),
+        # the sector, then as the list
+        ("/sectors/legal/", 13),
         ("/networks/", 1),
-        # network, countries covered, six vocabularies, count, memberships, nine facet counts
-        # (no network facet), the page's ids, its rows, their links, the sectors
-        ("/networks/global-pro-bono-network/", 23),
+        # network, countries covered, then as the list, and the memberships
+        ("/networks/global-pro-bono-network/", 15),
         # count, page, their countries, memberships with networks
         ("/facilitators/", 4),
-        # facilitator, its countries, its memberships, six vocabularies, count, nine facet
-        # counts (no facilitator facet), the page's ids, its rows, their links, the sectors
-        ("/facilitators/the-good-lobby/", 23),
+        # facilitator, its countries, its memberships, then as the list
+        ("/facilitators/the-good-lobby/", 15),
+        # as the list, and the initiatives matching the search
+        ("/initiatives/?q=initiative", 13),
     ],
 )
 def test_it_runs_a_fixed_number_of_queries(
@@ -138,7 +144,8 @@ def test_it_runs_as_many_queries_for_40_results_as_for_5(
     client, facilitator, network, legal, covid, url, django_capture_on_commit_callbacks
 ):
     fields = {"facilitator": facilitator, "network": network, "legal": legal, "covid": covid}
-    add_initiatives(range(5), **fields)
+    with django_capture_on_commit_callbacks(execute=True):
+        add_initiatives(range(5), **fields)
     few, shown = queries_and_results(client, url)
     assert shown >= 1
     with django_capture_on_commit_callbacks(execute=True):

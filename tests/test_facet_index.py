@@ -1,0 +1,218 @@
+"""The facet index gives the counts the database would give, follows every kind of write, and
+outlives a flushed cache and a change whose refresh never ran."""
+
+import io
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db.models import Q
+from django.http import QueryDict
+from django.test import RequestFactory
+
+from initiatives import facet_index
+from initiatives.filters import InitiativeFilter
+from initiatives.finder import Finder
+from initiatives.models import FacetIndexState, Initiative, Sector
+from networks.models import Facilitator, Membership, Network
+from tests.conftest import make_initiative
+
+pytestmark = pytest.mark.django_db
+
+VIEWS = [
+    "",
+    "country=be",
+    "country=be&country=fr",
+    "country=pl&sector=legal",
+    "sector=legal&crisis=covid-19",
+    "network=global-pro-bono-network",
+    "network=european-pro-bono-alliance&status=completed",
+    "facilitator=the-good-lobby",
+    "facilitator=pro-bono-lab&year=2022",
+    "status=ongoing",
+    "year=2020&year=2023",
+    "tag=remote&kind=psychological-support",
+    "q=refugees",
+    "q=nurses&country=us",
+    "kind=hackathon&kind=legal-advice&status=completed",
+]
+
+
+def published_in(name, value):
+    published = Initiative.objects.published()
+    return {
+        "country": published.filter(countries=value.upper()),
+        "sector": published.filter(sectors__slug=value),
+        "network": published.filter(
+            Q(network__slug=value) | Q(facilitator__memberships__network__slug=value)
+        ).distinct(),
+        "facilitator": published.filter(
+            Q(facilitator__slug=value) | Q(partners__slug=value)
+        ).distinct(),
+    }[name]
+
+
+SCOPES = [("country", "be"), ("sector", "legal"), ("network", "global-pro-bono-network")]
+SCOPES += [("facilitator", "pro-bono-lab")]
+
+
+def finder(query, base=None, fixed=None):
+    request = RequestFactory().get("/initiatives/?" + query)
+    return Finder(request, base if base is not None else Initiative.objects.published(), fixed)
+
+
+def database_count(finder, filters):
+    data = QueryDict(mutable=True)
+    for name, values in filters.items():
+        data.setlist(name, values)
+    if finder.query.q:
+        data["q"] = finder.query.q
+    return InitiativeFilter(data, finder.base, finder.vocabulary).qs.count()
+
+
+def assert_counts_match_the_database(finder):
+    assert finder.count == finder.filterset.qs.count()
+    for facet in finder.facets:
+        for option in facet.options:
+            # An option's count ignores its own filter's selection.
+            filters = {**finder.query.filters, facet.name: [option.value]}
+            assert option.count == database_count(finder, filters), (facet.name, option.value)
+
+
+@pytest.mark.parametrize("query", VIEWS)
+def test_every_count_of_a_list_is_the_databases(directory, query):
+    assert_counts_match_the_database(finder(query))
+
+
+@pytest.mark.parametrize(("name", "value"), SCOPES)
+@pytest.mark.parametrize("query", ["", "status=ongoing", "year=2022&kind=hackathon", "q=legal"])
+def test_every_count_of_a_scoped_page_is_the_databases(directory, name, value, query):
+    assert_counts_match_the_database(finder(query, published_in(name, value), {name: value}))
+
+
+def test_counts_match_on_the_seed_content_too(db):
+    call_command("load_seed", stdout=io.StringIO())
+    for query in ["", "country=fr", "sector=legal-services", "status=ongoing&year=2020"]:
+        assert_counts_match_the_database(finder(query))
+
+
+def index_now():
+    """The sets as this process has them for the current data version, empty ones left out."""
+    return {key: members for key, members in facet_index.current().sets.items() if members}
+
+
+def rebuilt():
+    """The sets worked out from scratch, as a full rebuild would."""
+    return {key: members for key, members in facet_index.rebuilt_sets().items() if members}
+
+
+def committed(capture, change):
+    with capture(execute=True):
+        change()
+
+
+WRITES = {
+    "publish a new initiative": lambda d: make_initiative("New", "new", countries=["DE"]),
+    "change its kind, crisis and dates": lambda d: change(
+        d.petition,
+        kind="coalition",
+        crisis=d.war,
+        started_on=d.hackathon.started_on,
+        ended_on=None,
+    ),
+    "add a country": lambda d: d.petition.countries.add("FR"),
+    "remove a sector": lambda d: d.hackathon.sectors.remove(d.legal),
+    "tag it": lambda d: d.helpline.tags.add("hotline"),
+    "untag it": lambda d: d.helpline.tags.remove("remote"),
+    "add a partner": lambda d: d.helpline.partners.add(d.lab),
+    "partner from the other side": lambda d: d.taproot.partner_initiatives.add(d.hackathon),
+    "unpublish": lambda d: unpublish(d.reserve),
+    "delete": lambda d: d.help_desk.delete(),
+    "join a network": lambda d: Membership.objects.create(
+        facilitator=d.taproot, network=d.global_network
+    ),
+    "leave a network": lambda d: Membership.objects.filter(facilitator=d.lab).delete(),
+    "delete a tag": lambda d: d.helpline.tags.get(name="nurses").delete(),
+    "delete a sector": lambda d: d.health.delete(),
+    "change the lead": lambda d: change(d.hackathon, facilitator=d.taproot),
+    "end an initiative": lambda d: change(d.reserve, ended_on=d.help_desk.ended_on),
+    "publish a draft": lambda d: change(d.draft, status="published"),
+}
+
+
+def unpublish(initiative):
+    change(initiative, status="draft")
+
+
+def change(initiative, **fields):
+    initiative = Initiative.objects.get(pk=initiative.pk)
+    for name, value in fields.items():
+        setattr(initiative, name, value)
+    initiative.save()
+
+
+@pytest.mark.parametrize("write", list(WRITES))
+def test_the_index_follows_every_kind_of_write(
+    directory, django_capture_on_commit_callbacks, write
+):
+    facet_index.refresh()  # the directory's own writes
+    assert index_now() == rebuilt()
+    committed(django_capture_on_commit_callbacks, lambda: WRITES[write](directory))
+    assert index_now() == rebuilt()
+    assert_counts_match_the_database(finder(""))
+
+
+def test_loading_a_dump_rebuilds_the_index(directory, tmp_path, django_capture_on_commit_callbacks):
+    path = tmp_path / "dump.json"
+    call_command("dumpdata", "initiatives.initiative", output=str(path), verbosity=0)
+    committed(django_capture_on_commit_callbacks, lambda: Initiative.objects.all().delete())
+    assert facet_index.current().count(facet_index.ALL) == 0
+    committed(
+        django_capture_on_commit_callbacks,
+        lambda: call_command("loaddata", path, verbosity=0),
+    )
+    assert index_now() == rebuilt()
+    assert facet_index.current().count(facet_index.ALL) == 5
+
+
+def test_a_change_whose_refresh_never_ran_is_caught_up_by_the_next_reader(directory, client):
+    """The transaction's own queue survives a process that died after its commit."""
+    client.get("/initiatives/")
+    unpublish(directory.petition)  # committed, as far as readers go; `publish` never ran
+    cache.clear()  # any later write, or the next data version
+    response = client.get("/initiatives/?country=be")
+    assert "<h1>1 initiative in Belgium</h1>" in response.content.decode()
+    assert index_now() == rebuilt()
+
+
+def test_a_flushed_cache_keeps_the_index(directory, client, django_assert_max_num_queries):
+    client.get("/initiatives/")
+    state = FacetIndexState.objects.get()
+    cache.clear()
+    # The data version is new: this process checks the index's queue and revision again,
+    # and reloads none of its sets.
+    with django_assert_max_num_queries(2):
+        index = facet_index.current()
+    assert index.count(facet_index.ALL) == 5
+    assert FacetIndexState.objects.get().revision == state.revision
+
+
+def test_a_new_process_reads_the_sets_from_the_database(directory):
+    before = index_now()
+    facet_index.forget()
+    assert index_now() == before
+
+
+def test_renaming_changes_no_set(directory, django_capture_on_commit_callbacks):
+    facet_index.refresh()  # the directory's own writes
+    revision = FacetIndexState.objects.get().revision
+
+    def rename():
+        for model in (Sector, Network, Facilitator):
+            obj = model.objects.first()
+            obj.slug = obj.slug + "-renamed"
+            obj.save()
+
+    committed(django_capture_on_commit_callbacks, rename)
+    assert FacetIndexState.objects.get().revision == revision
+    assert index_now() == rebuilt()
