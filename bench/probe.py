@@ -37,7 +37,8 @@ def pick_pages():
     from django.db.models.functions import Mod
 
     from initiatives.finder import PAGE_SIZE
-    from initiatives.models import Initiative, Sector, TaggedInitiative
+    from initiatives.models import Initiative, TaggedInitiative
+    from initiatives.views import sectors_with_counts
 
     published = Initiative.objects.published()
     countries = (
@@ -47,7 +48,7 @@ def pick_pages():
         .order_by("-n", "country")
     )
     big, tiny = countries.first().lower(), countries.last().lower()
-    sector = Sector.objects.with_published_counts().order_by("-initiative_count", "slug")[0].slug
+    sector = min(sectors_with_counts(), key=lambda s: (-s.initiative_count, s.slug)).slug
     tag = (
         TaggedInitiative.objects.filter(content_object__status="published")
         .values_list("tag__slug", flat=True)

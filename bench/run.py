@@ -20,7 +20,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import report, wrk
+from bench import changes, report, wrk
 from bench.server import WORKERS, Server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +39,7 @@ PROBE_REDIS_DB = 12
 # Pages also measured as the page cache serves them; every page is measured rendered afresh.
 CACHED_KEYS = ["list", "three-filters-q", "last-page", "country-page", "detail"]
 COLD_REQUESTS = 3 if QUICK else 5
+STORM_DURATION = 10 if QUICK else changes.DURATION
 TAIL_REQUESTS = 300  # at least, for a p99 worth the name
 CONTROLS = [
     {"id": "plaintext", "key": "plaintext", "name": "Plaintext (control)", "kind": "control",
@@ -248,8 +249,13 @@ def bench_size(size):
             variant: tail(server, rows, result["runs"], f"list:{variant}")
             for variant in ("cached", "fresh")
         }
-        result["caches_cleared"] = caches_cleared(server, REDIS_DB[size])
+        say("Pages with every cache cleared")
+        result["cold"] = changes.cold(
+            server, lambda: redis("FLUSHDB", db=REDIS_DB[size]), result["pages"], COLD_REQUESTS
+        )
         result["export"] = export(server)
+        say("Edit storm: readers quiet, then beside an editor")
+        result["storm"] = changes.storm(server, env, result["pages"], STORM_DURATION)
     result["redis_used_memory"] = (
         redis("INFO", "memory", db=REDIS_DB[size]).partition("used_memory_human:")[2].split()[0]
     )
@@ -339,19 +345,6 @@ def tail(server, rows, runs, row_id):
         latency = max(0, connections * 1000 / measured["rps"] - interval)
         interval = max(1, round(connections * 1000 / target - latency))
     return {**measured, "peak_rps": peak, "interval_ms": interval, "duration_s": duration}
-
-
-def caches_cleared(server, db):
-    """The unfiltered list just after a FLUSHDB of the workers' cache: data version, vocabulary,
-    facet counts and page all computed again. Timed from here, over loopback."""
-    say("Unfiltered list with every cache cleared")
-    timings = []
-    for _request in range(COLD_REQUESTS):
-        redis("FLUSHDB", db=db)
-        started = time.perf_counter()
-        status = server.status({"path": "/initiatives/"})
-        timings.append((time.perf_counter() - started) * 1000)
-    return {"median_ms": statistics.median(timings), "timings_ms": timings, "status": status}
 
 
 def export(server):

@@ -35,6 +35,15 @@ function request()
   return wrk.format(nil, wrk.path .. separator .. "bench=" .. tag)
 end
 """
+# Each connection asks for these paths in turn (a Lua table of long strings).
+MIX_SCRIPT = """
+local paths = {%s}
+local counter = 0
+function request()
+  counter = counter + 1
+  return wrk.format(nil, paths[counter %% #paths + 1])
+end
+"""
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
@@ -46,6 +55,8 @@ class Result:
     requests: int
     non_2xx_3xx: int
     socket_errors: int
+    max_ms: float = 0.0
+    timeouts: int = 0  # requests that got no answer within TIMEOUT
 
     def as_dict(self):
         return dataclasses.asdict(self)
@@ -71,6 +82,12 @@ def run(
     return parse(output)
 
 
+def run_mix(url, paths, duration):
+    """wrk on several paths of `url` in turn, for `duration` seconds."""
+    table = ", ".join(f"[[{path}]]" for path in paths)
+    return run(url, duration, script=MIX_SCRIPT % table)
+
+
 def milliseconds(text):
     number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
     return float(number) * UNITS[unit]
@@ -91,4 +108,6 @@ def parse(output):
         requests=int(find(r"^\s+(\d+) requests in")),
         non_2xx_3xx=int(find(r"Non-2xx or 3xx responses: (\d+)", "0")),
         socket_errors=sum(int(number) for number in re.findall(r"\d+", errors)),
+        max_ms=milliseconds(find(r"^\s+Latency\s+\S+\s+\S+\s+(\S+)")),
+        timeouts=int(find(r"timeout (\d+)", "0")),
     )
