@@ -13,8 +13,8 @@ their address alone, with the versions they were rendered at:
 - a page rendered before a removal is never served: one request renders the page again, and the
   others wait for it (at most WAIT_FOR) rather than all render it at once.
 
-The versions live in Django's default cache: local memory for one process, Redis (CACHE_URL) when
-several gunicorn workers must agree.
+The versions live in the "versions" cache: local memory for one process, Redis (CACHE_URL) when
+several processes must agree, shared by every release (settings.CACHES).
 """
 
 import hashlib
@@ -22,7 +22,7 @@ import time
 
 from asgiref.local import Local
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 
@@ -44,12 +44,13 @@ def versions():
     """(data version, removal version), read together."""
     if (known := getattr(_this_request, "versions", None)) is not None:
         return known
-    found = cache.get_many([DATA_VERSION, REMOVAL_VERSION])
+    shared = caches["versions"]
+    found = shared.get_many([DATA_VERSION, REMOVAL_VERSION])
     if len(found) < 2:
         # A fresh start (or a flushed cache) must not reuse old numbers.
         for key in (DATA_VERSION, REMOVAL_VERSION):
-            cache.add(key, time.time_ns(), timeout=None)
-        found = cache.get_many([DATA_VERSION, REMOVAL_VERSION])
+            shared.add(key, time.time_ns(), timeout=None)
+        found = shared.get_many([DATA_VERSION, REMOVAL_VERSION])
     return found.get(DATA_VERSION, 0), found.get(REMOVAL_VERSION, 0)
 
 
@@ -66,11 +67,12 @@ def token():
 def data_changed(removal=False):
     """Called by `changes.publish` once a write has committed. The removal version moves
     first: no request may pair the old one with a version that already includes the write."""
+    shared = caches["versions"]
     for key in (REMOVAL_VERSION, DATA_VERSION) if removal else (DATA_VERSION,):
         try:
-            cache.incr(key)
+            shared.incr(key)
         except ValueError:
-            cache.set(key, time.time_ns(), timeout=None)
+            shared.set(key, time.time_ns(), timeout=None)
 
 
 def versioned_key(*parts):

@@ -10,9 +10,12 @@ A change is an *edit* (readers may see the previous version for a short while, `
 deleted. After a removal no response may show what was removed.
 """
 
+import logging
 import threading
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
+
+logger = logging.getLogger(__name__)
 
 
 class Pending(threading.local):
@@ -55,8 +58,10 @@ def publish():
 
     try:
         facet_index.refresh(everything)
-    finally:
-        caching.data_changed(removal=removal)
+    except DatabaseError:
+        # The queue keeps what is left to do, and the next reader does it (facet_index.current).
+        logger.exception("The facet index could not be refreshed after a commit.")
+    caching.data_changed(removal=removal)
 
 
 def everything_changed(**kwargs):

@@ -27,9 +27,8 @@ from networks.models import Membership
 
 ALL = "all"
 ONGOING = "end:none"
-# Dimensions whose options are keys of the index ("country:BE", "sector:12"); status and year
-# are worked out from the start and end years.
-KEYED = ["country", "sector", "network", "facilitator", "crisis", "tag", "kind"]
+# Options are keys of the index ("country:BE", "sector:12", "kind:hackathon"), but for status
+# and year, worked out from the years each initiative starts and ends ("start:2020", "end:none").
 # By id, not slug: renaming changes no set. Countries and kinds are their own keys.
 BY_ID = {"sector", "network", "facilitator", "crisis", "tag"}
 BATCH = 500
@@ -49,7 +48,7 @@ class Index:
     def __init__(self, sets, revision):
         self.sets = sets
         self.revision = revision
-        self.today = timezone.localdate()
+        self.daily = {}  # what depends on today's date, for `daily.day`
 
     def get(self, key):
         return self.sets.get(key, 0)
@@ -79,8 +78,21 @@ class Index:
 
     # Status and year, from the years each initiative starts and ends
 
-    @functools.cached_property
+    def for_today(self, name, compute):
+        """Worked out once a day: an index may serve unchanged past midnight."""
+        today = timezone.localdate()
+        if self.daily.get("day") != today:
+            self.daily = {"day": today}
+        if name not in self.daily:
+            self.daily[name] = compute(today)
+        return self.daily[name]
+
+    @property
     def years(self):
+        """{year: the initiatives active during that year}."""
+        return self.for_today("years", self.active_by_year)
+
+    def active_by_year(self, today):
         starts = {int(year): members for year, members in self.by_dimension["start"].items()}
         ends = {
             int(year): members
@@ -89,7 +101,7 @@ class Index:
         }
         if not starts:
             return {}
-        last = max(self.today.year, *ends) if ends else self.today.year
+        last = max(today.year, *ends) if ends else today.year
         started = 0
         started_by = {}
         for year in range(min(starts), last + 1):
@@ -110,16 +122,18 @@ class Index:
             return self.years[max(self.years)] & self.get(ONGOING)
         return 0
 
-    @functools.cached_property
+    @property
     def completed(self):
-        """Ended before today: in an earlier year, or this year before today (a query, since
-        the sets know only years)."""
+        return self.for_today("completed", self.ended_before)
+
+    def ended_before(self, today):
+        """In an earlier year, or this year before `today` (a query: the sets know years)."""
         earlier = 0
         for year, members in self.by_dimension["end"].items():
-            if year != "none" and int(year) < self.today.year:
+            if year != "none" and int(year) < today.year:
                 earlier |= members
         this_year = Initiative.objects.published().filter(
-            ended_on__gte=datetime.date(self.today.year, 1, 1), ended_on__lt=self.today
+            ended_on__gte=datetime.date(today.year, 1, 1), ended_on__lt=today
         )
         return earlier | bitmap(this_year.values_list("pk", flat=True))
 
@@ -268,7 +282,9 @@ def refresh(everything=False):
             FacetSet.objects.bulk_create(
                 FacetSet(key=key, members=as_bytes(sets[key]), revision=revision) for key in changed
             )
-        FacetIndexQueue.objects.filter(pk__in=[pk for pk, _initiative in queued]).delete()
+        done = [pk for pk, _initiative in queued]
+        for start in range(0, len(done), BATCH):
+            FacetIndexQueue.objects.filter(pk__in=done[start : start + BATCH]).delete()
         state.revision = revision
         state.save()
     _copy.index, _copy.version = Index(sets, revision), None

@@ -107,16 +107,17 @@ class Finder:
         self.too_many_to_rank = False
 
     @cached_property
-    def counts(self):
-        """(count, facets), shared by every page and sort of the view."""
-        return cache.get_or_set(
-            self.cache_key("counts"),
-            lambda: facets.counted(self.query, self.vocabulary, self.fixed),
-        )
-
-    @property
     def count(self):
-        return self.counts[0]
+        count = cache.get(self.cache_key("count"))
+        return self.counted()[0] if count is None else count
+
+    def counted(self):
+        """The view's count and facets, shared by every page and sort of the view: worked out
+        together (one search, one set of masks) but kept apart, since most pages need only
+        the count, the facets' HTML being cached whole."""
+        count, counted = facets.counted(self.query, self.vocabulary, self.fixed)
+        cache.set_many({self.cache_key("count"): count, self.cache_key("facets"): counted})
+        return count, counted
 
     @property
     def results(self):
@@ -169,7 +170,9 @@ class Finder:
     @cached_property
     def facets(self):
         """Every facet, each listing its top options, or all of them for `show`."""
-        counted = self.counts[1]
+        counted = cache.get(self.cache_key("facets"))
+        if counted is None:
+            counted = self.counted()[1]
         for facet in counted:
             facet.shows_all = facet.name == self.query.show
             show = "" if facet.shows_all else facet.name

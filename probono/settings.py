@@ -172,17 +172,31 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Local memory for one process; Redis (CACHE_URL=redis://host:6379/0) as soon as several
-# processes serve the site, so that they share one data version and one page cache. Each
-# release keeps its own keys there: a deploy never serves pages the previous code rendered.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    if not os.environ.get("CACHE_URL")
-    else {
-        "BACKEND": "probono.cache.RedisCache",
-        "LOCATION": os.environ["CACHE_URL"],
-        "KEY_PREFIX": code_version(BASE_DIR),
+# processes serve the site, so that they share the versions writes move and the page cache.
+# Each release keeps its own pages and counts there: a deploy never serves what the previous
+# code rendered. The versions are shared by every release: a write made by either must reach
+# the readers of both while they run side by side.
+if os.environ.get("CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "probono.cache.RedisCache",
+            "LOCATION": os.environ["CACHE_URL"],
+            "KEY_PREFIX": code_version(BASE_DIR),
+        },
+        "versions": {
+            "BACKEND": "probono.cache.RedisCache",
+            "LOCATION": os.environ["CACHE_URL"],
+            "KEY_PREFIX": "directory",
+        },
     }
-}
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "versions": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "versions",
+        },
+    }
 
 # --- Security: HTTPS, headers and cookies (README: Security, headers and cookies) ---
 # Plain HTTP gets a redirect to HTTPS when DEBUG is off. Behind a proxy that ends TLS, name the

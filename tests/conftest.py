@@ -23,41 +23,48 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with no cached pages or counts: the database is new for each test, and
-    this process's copy of the facet index no longer matches it."""
-    from django.core.cache import cache
-
+    """Each test starts with no cached pages, counts or versions: the database is new for each
+    test, and this process's copy of the facet index no longer matches it."""
     from initiatives import facet_index
 
-    cache.clear()
+    flush_caches()
     facet_index.forget()
 
 
+def flush_caches():
+    """Every cache emptied, versions included, as a restarted Redis would be."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
 REDIS = {
-    "default": {
+    alias: {
         "BACKEND": "probono.cache.RedisCache",
         "LOCATION": "redis://127.0.0.1:6379/15",
-        "KEY_PREFIX": "tests-each-cache",
+        "KEY_PREFIX": f"tests-each-cache-{alias}",
     }
+    for alias in ("default", "versions")
 }
 LOCAL_MEMORY = {
-    "default": {
+    alias: {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "each-cache",
+        "LOCATION": f"each-cache-{alias}",
     }
+    for alias in ("default", "versions")
 }
 
 
 @pytest.fixture(params=["local memory", "redis"])
 def each_cache(request):
     """The page cache, data version and counts in local memory, then in a real Redis."""
-    from django.core.cache import cache
     from django.test import override_settings
 
     with override_settings(CACHES=LOCAL_MEMORY if request.param == "local memory" else REDIS):
-        cache.clear()
+        flush_caches()
         yield request.param
-        cache.clear()
+        flush_caches()
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,6 @@
 """Pages and counts come from the cache until the directory changes, and never after."""
 
+import json
 import os
 import subprocess
 import sys
@@ -11,13 +12,13 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client, RequestFactory
+from django.test import Client, RequestFactory, override_settings
 
 from initiatives import caching
 from initiatives.models import Initiative, Sector
 from probono.cache import RedisCache
 from probono.release import LEFT_OUT, SOURCES, code_version
-from tests.conftest import make_initiative
+from tests.conftest import REDIS, flush_caches, make_initiative
 
 pytestmark = pytest.mark.django_db
 
@@ -156,15 +157,43 @@ def test_each_release_keeps_its_own_keys_in_the_shared_cache(tmp_path):
     assert code_version(tmp_path) != release
 
 
-def test_the_shared_cache_is_keyed_by_the_release():
+def test_the_shared_cache_is_keyed_by_the_release_but_not_the_versions():
     settings_of_a_worker = subprocess.run(
-        [sys.executable, "-c", "from django.conf import settings; print(settings.CACHES)"],
+        [
+            sys.executable,
+            "-c",
+            "from django.conf import settings; import json; print(json.dumps(settings.CACHES))",
+        ],
         env={**os.environ, "CACHE_URL": "redis://127.0.0.1:6379/15"},
         capture_output=True,
         text=True,
         check=True,
     )
-    assert f"'KEY_PREFIX': '{code_version(settings.BASE_DIR)}'" in settings_of_a_worker.stdout
+    caches_of_a_worker = json.loads(settings_of_a_worker.stdout)
+    assert caches_of_a_worker["default"]["KEY_PREFIX"] == code_version(settings.BASE_DIR)
+    assert caches_of_a_worker["versions"]["KEY_PREFIX"] == "directory"
+
+
+def release(name):
+    """The settings of a release's workers: its own pages, the versions every release shares."""
+    return override_settings(
+        CACHES={**REDIS, "default": {**REDIS["default"], "KEY_PREFIX": f"release-{name}"}}
+    )
+
+
+def test_a_write_by_one_release_reaches_the_readers_of_another():
+    """During a deploy old and new workers serve side by side, and a migration or an editor
+    on either may write: both must see it."""
+    with release("old"):
+        flush_caches()
+        before = caching.versions()
+    with release("new"):
+        assert caching.versions() == before
+        caching.data_changed(removal=True)
+    with release("old"):
+        after = caching.versions()
+    assert after[0] > before[0]
+    assert after[1] > before[1]
 
 
 def page_key(url):

@@ -1,11 +1,12 @@
 """The facet index gives the counts the database would give, follows every kind of write, and
 outlives a flushed cache and a change whose refresh never ran."""
 
+import datetime
 import io
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
+from django.db import DatabaseError
 from django.db.models import Q
 from django.http import QueryDict
 from django.test import RequestFactory
@@ -15,7 +16,7 @@ from initiatives.filters import InitiativeFilter
 from initiatives.finder import Finder
 from initiatives.models import FacetIndexState, Initiative, Sector
 from networks.models import Facilitator, Membership, Network
-from tests.conftest import make_initiative
+from tests.conftest import flush_caches, make_initiative
 
 pytestmark = pytest.mark.django_db
 
@@ -179,7 +180,7 @@ def test_a_change_whose_refresh_never_ran_is_caught_up_by_the_next_reader(direct
     """The transaction's own queue survives a process that died after its commit."""
     client.get("/initiatives/")
     unpublish(directory.petition)  # committed, as far as readers go; `publish` never ran
-    cache.clear()  # any later write, or the next data version
+    flush_caches()  # any later write, or the next data version
     response = client.get("/initiatives/?country=be")
     assert "<h1>1 initiative in Belgium</h1>" in response.content.decode()
     assert index_now() == rebuilt()
@@ -188,7 +189,7 @@ def test_a_change_whose_refresh_never_ran_is_caught_up_by_the_next_reader(direct
 def test_a_flushed_cache_keeps_the_index(directory, client, django_assert_max_num_queries):
     client.get("/initiatives/")
     state = FacetIndexState.objects.get()
-    cache.clear()
+    flush_caches()
     # The data version is new: this process checks the index's queue and revision again,
     # and reloads none of its sets.
     with django_assert_max_num_queries(2):
@@ -216,3 +217,53 @@ def test_renaming_changes_no_set(directory, django_capture_on_commit_callbacks):
     committed(django_capture_on_commit_callbacks, rename)
     assert FacetIndexState.objects.get().revision == revision
     assert index_now() == rebuilt()
+
+
+def test_a_change_made_by_hand_shows_after_the_rebuild_command(
+    directory, client, django_capture_on_commit_callbacks
+):
+    """SQL run by hand sends no signal: the command publishes it, as a removal."""
+    facet_index.refresh()
+    assert "<h1>5 initiatives</h1>" in client.get("/initiatives/").content.decode()
+    Initiative.objects.filter(pk=directory.petition.pk).update(status="draft")
+    assert "<h1>5 initiatives</h1>" in client.get("/initiatives/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):  # it runs outside a transaction
+        call_command("rebuild_facet_index", stdout=io.StringIO())
+    page = client.get("/initiatives/").content.decode()
+    assert "<h1>4 initiatives</h1>" in page
+    assert directory.petition.slug not in page
+    assert index_now() == rebuilt()
+
+
+def test_an_index_kept_past_midnight_counts_status_for_the_new_day(directory, monkeypatch):
+    """The help desk ends on 30 June 2023: ongoing the day before, completed the day after."""
+    index = facet_index.current()
+    monkeypatch.setattr(facet_index.timezone, "localdate", lambda: datetime.date(2023, 6, 29))
+    ongoing_before = index.ongoing
+    monkeypatch.setattr(facet_index.timezone, "localdate", lambda: datetime.date(2023, 7, 1))
+    ongoing_after = index.ongoing
+    help_desk = 1 << directory.help_desk.pk
+    assert ongoing_before & help_desk
+    assert not ongoing_after & help_desk
+
+
+def test_a_refresh_that_fails_after_the_commit_is_done_by_the_next_reader(
+    directory, client, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    """The editor's save stands, pages are invalidated all the same, and the queue waits."""
+    facet_index.refresh()
+    client.get("/initiatives/")
+    refresh, failures = facet_index.refresh, []
+
+    def fails_once(*args, **kwargs):
+        if not failures:
+            failures.append(1)
+            raise DatabaseError("the database went away")
+        return refresh(*args, **kwargs)
+
+    monkeypatch.setattr(facet_index, "refresh", fails_once)
+    committed(django_capture_on_commit_callbacks, lambda: unpublish(directory.petition))
+    assert "could not be refreshed" in caplog.text
+    page = client.get("/initiatives/").content.decode()
+    assert "<h1>4 initiatives</h1>" in page
+    assert directory.petition.slug not in page

@@ -81,6 +81,7 @@ def test_the_second_editor_to_save_is_told_and_keeps_their_input(editors, entry)
     assert "changed since you opened it" in message
     assert f"edith changed {label} on " in message
     assert "Your changes are still in the form, not saved" in message
+    assert message in page(refused)  # shown above the form, where the admin puts its errors
     assert "Karim's version" in page(refused)  # what Karim typed, to merge
     obj.refresh_from_db()
     assert getattr(obj, field) == "Edith's version"
