@@ -189,8 +189,7 @@ def stored_value(name, value, vocabulary):
 
 def search_mask(text):
     """The published initiatives matching the search, from the database."""
-    matches = search.apply(Initiative.objects.published(), text).order_by()
-    return bitmap(search.matching_ids(matches))
+    return bitmap(search.published_matches(text))
 
 
 def bitmap(ids):

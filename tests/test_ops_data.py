@@ -17,7 +17,12 @@ from tests.conftest import make_initiative
 # The directory's content: what a backup must keep. The facet index is worked out from it, and
 # rebuilt whenever a dump is loaded.
 CONTENT_APPS = ["networks", "initiatives", "taggit"]
-DERIVED = ["initiatives.FacetSet", "initiatives.FacetIndexState", "initiatives.FacetIndexQueue"]
+DERIVED = [
+    "initiatives.FacetSet",
+    "initiatives.FacetIndexState",
+    "initiatives.FacetIndexQueue",
+    "initiatives.PublishedSearch",
+]
 
 
 def dump(*app_labels, path=None):

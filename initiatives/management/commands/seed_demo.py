@@ -90,12 +90,14 @@ class Command(BaseCommand):
         self.stdout.write(f"Done in {time.perf_counter() - started:.1f} s.")
 
 
-# Built once after the load rather than entry by entry: the full-text GIN index, and the link
-# tables' indexes by country, sector and tag (migration 0009).
+# Built once after the load rather than entry by entry: the full-text GIN indexes (of the
+# initiatives, and of the published ones' vectors, migration 0012), and the link tables' indexes
+# by country, sector and tag (migration 0009).
 REBUILT_INDEXES = [
     "initiative_countries_by_country",
     "initiative_sectors_by_sector",
     "tagged_initiative_by_tag",
+    "initiatives_publishedsearch_vector",
 ]
 
 
