@@ -11,6 +11,7 @@ from networks.models import Facilitator, Membership
 from tests.conftest import make_initiative, shown_slugs
 
 pytestmark = pytest.mark.django_db
+SEARCH_TRANSACTION = 3 if connection.vendor == "postgresql" else 0
 
 
 @pytest.fixture
@@ -68,8 +69,9 @@ def create_initiatives(facilitator, network, legal, covid):
         ("/facilitators/", 4),
         # facilitator, its countries, its memberships, then as the list
         ("/facilitators/the-good-lobby/", 15),
-        # as the list, and the initiatives matching the search
-        ("/initiatives/?q=initiative", 13),
+        # as the list, and the initiatives matching the search; on PostgreSQL inside a
+        # transaction of its own that keeps the planner on the GIN index (BEGIN, SET, COMMIT)
+        ("/initiatives/?q=initiative", 13 + SEARCH_TRANSACTION),
     ],
 )
 def test_it_runs_a_fixed_number_of_queries(
