@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from initiatives.finder import Finder
 from initiatives.models import Initiative, TaggedInitiative
+from probono.spreadsheets import escape_formula
 
 CHUNK_SIZE = 1000
 COLUMNS = [
@@ -36,8 +37,6 @@ COLUMNS = [
     "source_url",
     "last_verified_on",
 ]
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def with_relations(initiatives):
@@ -102,8 +101,7 @@ def csv_cell(value):
         value = "|".join(value)
     if value is None:
         return ""
-    value = str(value)
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return escape_formula(str(value))
 
 
 class Echo:

@@ -13,21 +13,10 @@ from import_export import fields, resources, widgets
 
 from networks.models import Country, Facilitator
 from probono.safe_edits import changes_since
+from probono.spreadsheets import escape_formula, unescape_formula
 
 SEPARATOR = "|"
-# A spreadsheet runs a cell starting with = + - @ tab or CR as a formula (LF too: files are read
-# in text mode, where a leading CR becomes LF). Leading apostrophes count, so that every value
-# survives an export and an import: "=1+1" <-> "'=1+1", "'=1+1" <-> "''=1+1", "'a" <-> "'a".
-FORMULA = re.compile(r"'*[=+\-@\t\r\n]")
 LINE_ENDING = re.compile(r"\r\n?")
-
-
-def escape_formula(value):
-    return "'" + value if FORMULA.match(value) else value
-
-
-def unescape_formula(value):
-    return value[1:] if value.startswith("'") and FORMULA.match(value, 1) else value
 
 
 def same_text(a, b):

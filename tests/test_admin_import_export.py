@@ -351,6 +351,31 @@ def test_it_neutralises_cells_a_spreadsheet_would_run_as_formulas(admin_client, 
     assert hackathon["slug"] == "ukraine-hackathon"
 
 
+@pytest.mark.parametrize(
+    ("text", "cell"),
+    [
+        ("\uff1dSUM(A1)", "'\uff1dSUM(A1)"),
+        ("\uff0b33 volunteers", "'\uff0b33 volunteers"),
+        ("  =1+1", "'  =1+1"),
+        (" @mention", "' @mention"),
+        ("'  -5", "''  -5"),
+        ("' plain", "' plain"),
+    ],
+)
+def test_every_formula_start_survives_an_export_and_an_import(admin_client, directory, text, cell):
+    """The admin's CSV neutralises what the public one does, and reads it back as it was."""
+    Initiative.objects.filter(pk=directory.hackathon.pk).update(other_organisations=text)
+    exported = export(admin_client, INITIATIVES, InitiativeResource)
+    rows = csv.DictReader(io.StringIO(exported))
+    assert (
+        next(row for row in rows if row["slug"] == "ukraine-hackathon")["other_organisations"]
+        == cell
+    )
+    Initiative.objects.filter(pk=directory.hackathon.pk).update(other_organisations="changed")
+    import_file(admin_client, INITIATIVES, exported)
+    assert Initiative.objects.get(pk=directory.hackathon.pk).other_organisations == text
+
+
 def test_it_imports_a_cell_escaped_by_hand_as_the_text_it_shows(admin_client):
     text = csv_text(initiative_row(title_en="'=1+1", summary_en="'Quoted' on purpose."))
     import_file(admin_client, INITIATIVES, text)

@@ -126,7 +126,11 @@ def test_the_admin_changelist_escapes_what_editors_typed(editor_client, hostile)
 
 @pytest.mark.parametrize(
     "first",
-    ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1"],
+    [
+        *["=1+1", "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1"],
+        # Full-width forms, and the same after spaces or line breaks, which spreadsheets skip.
+        *["\uff1d1+1", "\uff0b1", "\uff0d1", "\uff20SUM(A1)", " =1+1", "  @A1", "\n=1+1"],
+    ],
 )
 def test_the_csv_export_neutralises_every_formula_start(client, directory, first):
     make_initiative("Plain title", "formula", other_organisations=first, countries=["LU"])
