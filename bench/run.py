@@ -17,7 +17,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from bench import changes, report, wrk
@@ -128,7 +128,7 @@ def machine():
         "gunicorn": command_output(str(BIN / "gunicorn"), "--version").split()[-1].strip("()"),
         "wrk": command_output(wrk.WRK, "--version").split()[1].removeprefix("debian/"),
         "commit": command_output("git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"),
-        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     }
 
 

@@ -1,7 +1,7 @@
 import contextlib
 import random
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from itertools import accumulate
 
 from django.core.management.base import BaseCommand
@@ -315,7 +315,7 @@ def initiative(rng, number, refs, weights):
     if precision != "day":
         started = started.replace(day=1, month=1 if precision == "year" else started.month)
     ended = None if rng.random() < 0.3 else started + timedelta(days=rng.randint(1, 3000))
-    created = datetime(started.year, started.month, started.day, tzinfo=UTC) + timedelta(
+    created = datetime(started.year, started.month, started.day, tzinfo=timezone.utc) + timedelta(
         days=rng.randint(0, 365), seconds=rng.randrange(86400)
     )
     published = created + timedelta(hours=rng.randint(1, 720)) if rng.random() < 0.95 else None
