@@ -5,15 +5,18 @@ Django to `publish` after the commit, and that publication is one, however many 
 reader whose request began before the commit renders what it read then, but it keeps the result
 under the versions of that moment, which the publication leaves behind.
 
-A change is an *edit* (readers may see the previous version for a short while, `caching`) or a
-*removal*: an initiative unpublished or deleted, or a sector, crisis, network, facilitator or tag
-deleted. After a removal no response may show what was removed.
+A change is an *edit* (readers may see the previous version for a short while:
+`probono.caching`) or a *removal*: an initiative unpublished or deleted, or a sector, crisis,
+network, facilitator or tag deleted. After a removal no response may show what was removed.
 """
 
 import logging
 import threading
 
 from django.db import DatabaseError, transaction
+
+from initiatives import facet_index
+from probono import caching
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +36,6 @@ _pending = Pending()
 def record(removal=False, initiatives=(), everything=False):
     """A change of this transaction; `initiatives` whose facet sets it may change, or
     `everything`. The facet index's queue is written now, in the transaction."""
-    from initiatives import facet_index
-
     if everything and not _pending.everything:
         facet_index.queue_everything()
     elif initiatives and not everything:
@@ -54,8 +55,6 @@ def publish():
         return
     removal, everything = _pending.removal, _pending.everything
     _pending.__init__()
-    from initiatives import caching, facet_index
-
     try:
         facet_index.refresh(everything)
     except DatabaseError:

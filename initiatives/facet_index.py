@@ -22,8 +22,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from initiatives import search
-from initiatives.models import FacetIndexQueue, FacetIndexState, FacetSet, Initiative, link_rows
+from initiatives.listing import link_rows
+from initiatives.models import FacetIndexQueue, FacetIndexState, FacetSet, Initiative
 from networks.models import Membership
+from probono.caching import token
 
 ALL = "all"
 ONGOING = "end:none"
@@ -218,8 +220,6 @@ _copy = ProcessCopy()
 def current():
     """The index as of this request's data version: this process's copy, brought up to date
     once per version (a query or two), after catching up any queued change."""
-    from initiatives.caching import token
-
     version = token()
     if _copy.version == version:
         return _copy.index

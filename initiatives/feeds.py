@@ -4,6 +4,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from initiatives.finder import Finder
+from initiatives.listing import listed
 from initiatives.models import Initiative
 
 FEED_SIZE = 50
@@ -31,7 +32,9 @@ class InitiativeFeed(Feed):
         return _("The newest published initiatives: %s.") % finder.describe(count=False)
 
     def items(self, finder):
-        return finder.filterset.qs.for_listing().order_by("-published_at", "-pk")[:FEED_SIZE]
+        return listed(
+            finder.filterset.qs.for_listing().order_by("-published_at", "-pk")[:FEED_SIZE]
+        )
 
     def item_title(self, initiative):
         return initiative.title

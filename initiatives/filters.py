@@ -19,9 +19,9 @@ from django_countries import countries
 from taggit.models import Tag
 
 from initiatives import facet_index, search
-from initiatives.caching import kept_in_process, versioned_key
 from initiatives.models import Crisis, Initiative, Sector, TaggedInitiative
 from networks.models import Country, Facilitator, Membership, Network
+from probono.caching import kept_in_process, versioned_key
 
 FILTERS = ["country", "sector", "network", "facilitator", "crisis", "tag", "kind", "status", "year"]
 SINGLE = ["q", "sort", "show", "page"]

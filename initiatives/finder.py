@@ -16,9 +16,10 @@ from django.utils.translation import get_language, ngettext, npgettext
 from django.utils.translation import gettext as _
 
 from initiatives import facets
-from initiatives.caching import versioned_key
 from initiatives.filters import SORT_CHOICES, STATUS_CHOICES, InitiativeFilter, Vocabulary
+from initiatives.listing import listed
 from initiatives.query import clean_query
+from probono.caching import versioned_key
 
 PAGE_SIZE = 20
 # Ranking reads every match; past this many, a search is sorted newest first, as fast as a list.
@@ -87,7 +88,7 @@ class IdsFirstPaginator(Paginator):
         else:
             ids = list(ids[bottom:top])
         rows = self.object_list.model.objects.for_listing().in_bulk(ids)
-        return self._get_page([rows[pk] for pk in ids], number, self)
+        return self._get_page(listed(rows[pk] for pk in ids), number, self)
 
 
 class Finder:

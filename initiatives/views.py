@@ -7,12 +7,13 @@ from django.utils.translation import get_language
 from django_countries import countries as all_countries
 
 from initiatives import facet_index, structured_data
-from initiatives.caching import versioned_key
 from initiatives.finder import Finder
+from initiatives.listing import listed
 from initiatives.models import Initiative, Sector
 from initiatives.slugs import follow_renamed_slugs
 from networks.models import Country, Facilitator, Network
 from networks.world_map import world_map
+from probono.caching import versioned_key
 from probono.i18n import collation_key
 
 
@@ -24,7 +25,9 @@ def home(request):
             "facilitators": Facilitator.objects.count(),
             "countries": sum(1 for country in countries if country.initiative_count),
         },
-        "latest": Initiative.objects.published().for_listing().order_by("-published_at", "-pk")[:6],
+        "latest": listed(
+            Initiative.objects.published().for_listing().order_by("-published_at", "-pk")[:6]
+        ),
         "top_countries": countries[:12],
         "world_map": world_map(countries),
         "sectors": sectors_with_counts(),
@@ -86,11 +89,17 @@ def find_initiative(request, slug):
     cache, until the next write; staff previews always come from the database.
     """
     if request.user.has_perm("initiatives.view_initiative"):
-        return get_object_or_404(Initiative.objects.for_detail(), slug=slug)
+        return with_links(get_object_or_404(Initiative.objects.for_detail(), slug=slug))
     return cache.get_or_set(
         versioned_key("initiative", slug),
-        lambda: get_object_or_404(Initiative.objects.published().for_detail(), slug=slug),
+        lambda: with_links(
+            get_object_or_404(Initiative.objects.published().for_detail(), slug=slug)
+        ),
     )
+
+
+def with_links(initiative):
+    return listed([initiative], partners_and_tags=True)[0]
 
 
 @follow_renamed_slugs(visible_initiatives)

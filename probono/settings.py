@@ -85,7 +85,7 @@ MIDDLEWARE = [
     "probono.i18n.admin_language",
     # A database that is down or too slow gets readers a 503 page that says so, not a 500.
     "probono.health.DatabaseUnavailableMiddleware",
-    "initiatives.caching.PageCacheMiddleware",
+    "probono.caching.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -14,8 +14,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client, RequestFactory, override_settings
 
-from initiatives import caching
 from initiatives.models import Initiative, Sector
+from probono import caching
 from probono.cache import RedisCache
 from probono.release import LEFT_OUT, SOURCES, code_version
 from tests.conftest import REDIS, flush_caches, make_initiative

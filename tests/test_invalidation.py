@@ -16,8 +16,8 @@ from django.test import Client
 from django.urls import reverse
 from taggit.models import Tag
 
-from initiatives import caching
 from initiatives.models import Initiative, Sector
+from probono import caching
 from tests.conftest import admin_form_data, make_initiative
 from tests.test_admin_import_export import INITIATIVES, csv_text, import_file, initiative_row
 
