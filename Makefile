@@ -82,7 +82,7 @@ bench: install-test
 observatory: install
 	bash scripts/observatory.sh
 
-# Operations (README: Running in production, Drills). The Dockerfile cannot be built here; hadolint
+# Operations (docs/operations.md: Running in production, Drills). The Dockerfile cannot be built here; hadolint
 # reads it, and every finding fails (.hadolint.yaml).
 lint-docker: install-test
 	$(BIN)/hadolint Dockerfile

@@ -36,7 +36,7 @@ CLIENT_TIMEOUT = "30s"
 DATABASE = "probono_loadtest"
 LOGS = ROOT / "var"  # gunicorn's log stays there for a look after a failure
 REDIS_DB = 13
-# The finder's parameters in their canonical order (README: the query parameters).
+# The finder's parameters in their canonical order (docs/finder.md: the query parameters).
 ORDER = ["country", "sector", "network", "facilitator", "crisis", "tag", "kind", "status", "year"]
 BAD_INPUT = [
     "/initiatives/no-such-initiative/",

@@ -1,4 +1,4 @@
-"""Settings for the pro bono directory, read from the environment (see README and .env.example)."""
+"""Settings for the pro bono directory, read from the environment (docs/operations.md)."""
 
 import os
 from pathlib import Path
@@ -107,7 +107,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
-# --- The admin: second factor and client addresses (README: Security, the admin) ---
+# --- The admin: second factor and client addresses (docs/security.md: the admin) ---
 # Staff with a confirmed TOTP device (django-otp) give its code at login; with this on,
 # superusers without one cannot use the admin until they enroll (manage.py add_totp_device).
 ADMIN_REQUIRE_OTP_FOR_SUPERUSERS = envbool("ADMIN_REQUIRE_OTP_FOR_SUPERUSERS", "false")
@@ -140,7 +140,7 @@ TEMPLATES = [
     },
 ]
 
-# --- The database (README: Running in production) ---
+# --- The database (docs/operations.md: Running in production) ---
 # gunicorn's sync workers serve one request at a time, so each keeps one persistent connection
 # (DB_CONN_MAX_AGE), checked before every request reuses it: after a PostgreSQL restart the
 # first request reconnects instead of failing.
@@ -198,7 +198,7 @@ else:
         },
     }
 
-# --- Security: HTTPS, headers and cookies (README: Security, headers and cookies) ---
+# --- Security: HTTPS, headers and cookies (docs/security.md: headers and cookies) ---
 # Plain HTTP gets a redirect to HTTPS when DEBUG is off. Behind a proxy that ends TLS, name the
 # header it sets, e.g. SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto, or every request redirects.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false" if DEBUG else "true")

@@ -207,7 +207,7 @@ def hold_rendering(url):
 
 
 def test_the_previous_version_is_kept_at_most_a_minute():
-    """The README's promise: an edit or an addition reaches readers at most 60 s late."""
+    """docs/changes.md's promise: an edit or an addition reaches readers at most 60 s late."""
     assert caching.STALE_FOR <= 60
 
 
