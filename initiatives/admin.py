@@ -121,7 +121,7 @@ class NetworkFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if network := Network.objects.filter(slug=self.value()).first():
-            return queryset.in_network(network)
+            return queryset.in_networks([network])
         return queryset
 
 

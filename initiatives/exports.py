@@ -126,7 +126,7 @@ def json_chunks(rows):
 
 
 def export(request, format):
-    finder = Finder(request, Initiative.objects.published())
+    finder = Finder(request)
     list_url = request.build_absolute_uri(reverse("initiative_list"))
     rows = (
         row(initiative, relations, list_url)

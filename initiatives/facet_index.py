@@ -1,4 +1,4 @@
-"""The finder's counts, from the set of published initiatives that has each facet value.
+"""The finder's counts, from the set of published initiatives that has each filter value.
 
 For each value a filter can take (a country, a sector, a tag, a kind...) and for each start and
 end year, the ids of the published initiatives that have it, as a bitmap: a Python int whose bit
@@ -29,10 +29,9 @@ from probono.caching import token
 
 ALL = "all"
 ONGOING = "end:none"
-# Options are keys of the index ("country:BE", "sector:12", "kind:hackathon"), but for status
-# and year, worked out from the years each initiative starts and ends ("start:2020", "end:none").
-# By id, not slug: renaming changes no set. Countries and kinds are their own keys.
-BY_ID = {"sector", "network", "facilitator", "crisis", "tag"}
+# Keys are a filter's name and a value as stored ("country:BE", "kind:hackathon"), or a row's id
+# ("sector:12": renaming changes no set); status and year come from the years each initiative
+# starts and ends ("start:2020", "end:none"). Each filter counts its options (initiatives.filters).
 BATCH = 500
 
 
@@ -142,51 +141,6 @@ class Index:
     @property
     def ongoing(self):
         return self.get(ALL) & ~self.completed
-
-    # Masks and counts
-
-    def value_mask(self, name, value, vocabulary):
-        if name == "status":
-            return self.ongoing if value == "ongoing" else self.completed
-        if name == "year":
-            return self.active_in(int(value))
-        return self.get(f"{name}:{stored_value(name, value, vocabulary)}")
-
-    def filter_mask(self, name, values, vocabulary):
-        """What a filter keeps: values of one filter combine with OR."""
-        mask = 0
-        for value in values:
-            mask |= self.value_mask(name, value, vocabulary)
-        return mask
-
-    def option_counts(self, name, within, vocabulary):
-        """{value: count} of each option of the filter `name`, among the initiatives `within`."""
-        if name == "status":
-            counts = {
-                "ongoing": (within & self.ongoing).bit_count(),
-                "completed": (within & self.completed).bit_count(),
-            }
-        elif name == "year":
-            counts = {
-                str(year): (within & members).bit_count() for year, members in self.years.items()
-            }
-        else:
-            slugs = vocabulary.slugs.get(name, {}) if name in BY_ID else None
-            counts = {}
-            for stored, members in self.by_dimension[name].items():
-                value = slugs.get(int(stored)) if slugs is not None else stored.lower()
-                if value is not None:
-                    counts[value] = (within & members).bit_count()
-        return {value: count for value, count in counts.items() if count}
-
-
-def stored_value(name, value, vocabulary):
-    """How the index spells a value of the finder: "be" -> "BE", a sector's slug -> its id."""
-    if name == "country":
-        return value.upper()
-    if name in BY_ID:
-        return vocabulary.ids[name].get(value)
-    return value
 
 
 def search_mask(text):

@@ -1,40 +1,30 @@
 """A view's count, and beside each option of each filter, how many results choosing it would give.
 
 An option's count respects every other active filter but not its own filter's selection, since
-values within one filter combine with OR. Both come from the facet index (`facet_index`): a
-mask for the page's scope and search, one per active filter, then an AND and a popcount per
-option.
+values within one filter combine with OR. Each filter gives the set of initiatives its values keep
+and counts its options (initiatives.filters); here they are combined: the page's scope and search,
+an AND per active filter, then a popcount per option.
 """
 
 import dataclasses
 
-from django.utils.translation import gettext_lazy as _
-
 from initiatives import facet_index
-from initiatives.filters import FILTERS, STATUS_CHOICES
 from probono.i18n import collation_key
 
-TITLES = {
-    "country": _("Country"),
-    "sector": _("Sector"),
-    "network": _("Network"),
-    "facilitator": _("Facilitator"),
-    "crisis": _("Crisis"),
-    "tag": _("Tag"),
-    "kind": _("Kind of engagement"),
-    "status": _("Status"),
-    "year": _("Active in"),
-}
 # Long lists show their top options, and a link to list them all (the `show` parameter).
 SHORT_LIST = 8
 
 
 @dataclasses.dataclass
 class Option:
-    value: str
+    value: str  # as a link spells it
     label: str
     count: int
     selected: bool
+
+    @property
+    def key(self):
+        return collation_key(self.label)
 
 
 @dataclasses.dataclass
@@ -58,13 +48,15 @@ class Facet:
 def counted(query, vocabulary, fixed):
     """(the view's count, its facets). `fixed` is the page's own dimension, which has none."""
     index = facet_index.current()
+    definitions = query.definitions
     scope = index.get(facet_index.ALL)
     for name, value in fixed.items():
-        scope &= index.value_mask(name, value, vocabulary)
+        scope &= definitions[name].mask(index, [value], vocabulary)
     if query.q:
         scope &= facet_index.search_mask(query.q)
     masks = {
-        name: index.filter_mask(name, values, vocabulary) for name, values in query.filters.items()
+        name: definitions[name].mask(index, values, vocabulary)
+        for name, values in query.filters.items()
     }
 
     def within(without=None):
@@ -75,36 +67,23 @@ def counted(query, vocabulary, fixed):
         return mask
 
     facets = []
-    for name in FILTERS:
+    for name, definition in definitions.items():
         if name not in fixed:
-            counts = index.option_counts(name, within(without=name), vocabulary)
-            if facet := built(name, counts, query, vocabulary):
+            counts = definition.option_counts(index, within(without=name), vocabulary)
+            if facet := built(definition, counts, query.filters.get(name, []), vocabulary):
                 facets.append(facet)
     return within().bit_count(), facets
 
 
-def built(name, counts, query, vocabulary):
-    selected = set(query.filters.get(name, []))
-    labels = option_labels(name, vocabulary, counts)
-    labels.update(
-        {value: vocabulary.label(name, value) for value in selected if value not in labels}
-    )
-    options = [
-        Option(value, str(label), counts.get(value, 0), value in selected)
+def built(definition, counts, selected, vocabulary):
+    """The facet of a filter: every option it offers, those selected among them."""
+    labels = definition.options(vocabulary, counts)
+    for value in set(selected) - labels.keys():
+        labels[value] = definition.label_of(value, vocabulary)
+    options = definition.ordered(
+        Option(definition.spelled(value), label, counts.get(value, 0), value in selected)
         for value, label in labels.items()
-    ]
-    if name == "year":
-        options.sort(key=lambda option: option.value, reverse=True)
-    else:
-        options.sort(
-            key=lambda option: (not option.selected, -option.count, collation_key(option.label))
-        )
-    return Facet(name, TITLES[name], options) if options else None
-
-
-def option_labels(name, vocabulary, counts):
-    if name == "year":
-        return {year: year for year in counts}
-    if name == "status":
-        return dict(STATUS_CHOICES)
-    return dict(vocabulary.labels(name))
+    )
+    if not options:
+        return None
+    return Facet(definition.field_name, str(definition.title), options)

@@ -3,9 +3,9 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from initiatives import sentence
 from initiatives.finder import Finder
 from initiatives.listing import listed
-from initiatives.models import Initiative
 
 FEED_SIZE = 50
 
@@ -17,7 +17,7 @@ class InitiativeFeed(Feed):
     feed_type = Atom1Feed
 
     def get_object(self, request):
-        return Finder(request, Initiative.objects.published())
+        return Finder(request)
 
     def title(self, finder):
         return _("%(title)s · Pro Bono Directory") % {"title": finder.title}
@@ -29,7 +29,7 @@ class InitiativeFeed(Feed):
         return reverse("initiative_feed") + finder.query.querystring(page=1)
 
     def subtitle(self, finder):
-        return _("The newest published initiatives: %s.") % finder.describe(count=False)
+        return _("The newest published initiatives: %s.") % sentence.describe(finder, count=None)
 
     def items(self, finder):
         return listed(

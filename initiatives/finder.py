@@ -1,4 +1,4 @@
-"""The faceted finder behind /initiatives/ and the scoped country, sector, network pages."""
+"""The faceted finder: /initiatives/ and the country, sector, network and facilitator pages."""
 
 import dataclasses
 
@@ -8,16 +8,17 @@ from django.core.paginator import Paginator
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.http import QueryDict
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import number_format
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
-from django.utils.text import capfirst
-from django.utils.translation import get_language, ngettext, npgettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from initiatives import facets
-from initiatives.filters import SORT_CHOICES, STATUS_CHOICES, InitiativeFilter, Vocabulary
+from initiatives import facets, sentence
+from initiatives.filters import SORT_CHOICES, InitiativeFilter, Vocabulary
 from initiatives.listing import listed
+from initiatives.models import Initiative
 from initiatives.query import clean_query
 from probono.caching import versioned_key
 
@@ -37,12 +38,6 @@ def title_ordering():
     languages = dict.fromkeys([page_language, *(code for code, _name in settings.LANGUAGES)])
     shown = Coalesce(*(NullIf(f"title_{language}", Value("")) for language in languages))
     return [Lower(shown), "pk"]
-
-
-@dataclasses.dataclass
-class Chip:
-    label: str
-    remove_url: str
 
 
 class PageLinks:
@@ -92,20 +87,34 @@ class IdsFirstPaginator(Paginator):
 
 
 class Finder:
-    """Reads the query string, filters, counts facets, paginates and describes the result.
+    """Reads the query, runs the FilterSet, counts, paginates; the page's words are in
+    `initiatives.sentence`.
 
-    `fixed` names the page's own dimension, e.g. {"country": "be"} on /countries/be/: it is
-    described in the sentence but is not a parameter, and has no facet.
+    `fixed` is the page's own dimension, e.g. {"country": "BE"} on /countries/be/, as stored: it
+    scopes the results through its filter, is described in the sentence, but is no parameter and
+    has no facet.
     """
 
-    def __init__(self, request, base, fixed=None):
+    def __init__(self, request, fixed=None, filterset_class=InitiativeFilter):
         self.request = request
-        self.base = base
         self.fixed = fixed or {}
-        self.vocabulary = Vocabulary.load()
-        self.query = clean_query(request.GET, self.vocabulary, fixed=self.fixed)
-        self.filterset = self.filterset_for()
+        self.filterset_class = filterset_class
+        self.vocabulary = Vocabulary.load(filterset_class)
+        definitions = filterset_class.finder_filters()
+        self.query = clean_query(request.GET, definitions, self.vocabulary, fixed=self.fixed)
+        self.base = Initiative.objects.published()
+        for name, value in self.fixed.items():
+            self.base = definitions[name].filter_with(self.base, [value], self.vocabulary)
+        self.filterset = filterset_class(self.query_data(), self.base, self.vocabulary)
         self.too_many_to_rank = False
+
+    def query_data(self):
+        data = QueryDict(mutable=True)
+        for name, values in self.query.filters.items():
+            data.setlist(name, values)
+        if self.query.q:
+            data["q"] = self.query.q
+        return data
 
     @cached_property
     def count(self):
@@ -140,14 +149,6 @@ class Finder:
         )
         return self
 
-    def filterset_for(self):
-        data = QueryDict(mutable=True)
-        for name, values in self.query.filters.items():
-            data.setlist(name, values)
-        if self.query.q:
-            data["q"] = self.query.q
-        return InitiativeFilter(data, self.base, self.vocabulary)
-
     def ordered(self, results):
         if self.query.sort == "relevance" and "rank" in results.query.annotations:
             if self.count <= RANK_LIMIT:
@@ -180,6 +181,8 @@ class Finder:
             facet.toggle_url = self.request.path + self.query.querystring(show=show, page=1)
         return counted
 
+    # Addresses
+
     @property
     def redirect_url(self):
         """The canonical URL when the request used another spelling of the same valid query."""
@@ -194,14 +197,6 @@ class Finder:
         # The same results with fewer options listed.
         query = self.query.querystring(show="")
         return self.request.build_absolute_uri(self.request.path + query)
-
-    @property
-    def rank_limit(self):
-        return RANK_LIMIT
-
-    @property
-    def sort_choices(self):
-        return SORT_CHOICES
 
     def shared_querystring(self):
         """The view's parameters, the page's own dimension included, for feeds and exports."""
@@ -225,97 +220,47 @@ class Finder:
 
     # What the reader sees
 
-    def label(self, name, value):
-        if name == "status":
-            return str(dict(STATUS_CHOICES)[value])
-        return self.vocabulary.label(name, value)
-
     def labels(self, name):
+        """The labels of a filter's values, the page's own dimension included."""
+        definition = self.query.definitions.get(name)
         values = self.query.filters.get(name) or ([self.fixed[name]] if name in self.fixed else [])
-        return [self.label(name, value) for value in values]
-
-    def describe(self, count=None):
-        """ "12 legal initiatives in Belgium, Covid-19", or without the count for a title.
-
-        Whole phrases are translated, so that French can order them and agree them with the count.
-        """
-        sectors = either(lower_first(label) for label in self.labels("sector"))
-        if count is False:
-            # A title speaks of initiatives in general: plural, whatever the count.
-            number = 2
-            what = (
-                _("%(sectors)s initiatives") % {"sectors": sectors} if sectors else _("initiatives")
-            )
-        else:
-            number = self.count if count is None else count
-            values = {"count": number_format(number, force_grouping=True), "sectors": sectors}
-            if sectors:
-                what = ngettext(
-                    "%(count)s %(sectors)s initiative", "%(count)s %(sectors)s initiatives", number
-                )
-            else:
-                what = ngettext("%(count)s initiative", "%(count)s initiatives", number)
-            what %= values
-        if countries := self.labels("country"):
-            what = _("%(what)s in %(places)s") % {"what": what, "places": either(countries)}
-        details = [*self.labels("crisis"), *map(lower_first, self.labels("kind"))]
-        if facilitators := self.labels("facilitator"):
-            details.append(ngettext("run by %s", "run by %s", number) % either(facilitators))
-        if networks := self.labels("network"):
-            words = ("network", _("network"))
-            named = all(any(w in network.casefold() for w in words) for network in networks)
-            phrase = _("in the %s") if named else _("in the %s network")
-            details.append(phrase % either(networks))
-        if tags := self.labels("tag"):
-            details.append(ngettext("tagged %s", "tagged %s", number) % either(map(quoted, tags)))
-        for status in self.query.filters.get("status", []):
-            if status == "ongoing":
-                details.append(npgettext("initiatives that are", "ongoing", "ongoing", number))
-            else:
-                details.append(npgettext("initiatives that are", "completed", "completed", number))
-        if years := self.labels("year"):
-            details.append(ngettext("active in %s", "active in %s", number) % either(years))
-        if self.query.q:
-            details.append(_("matching %s") % quoted(self.query.q))
-        return ", ".join([what, *details])
+        if definition is None:
+            return []
+        return [definition.label_of(value, self.vocabulary) for value in values]
 
     @cached_property
     def sentence(self):
-        return self.describe()
+        return sentence.sentence(self)
 
     @cached_property
     def title(self):
-        return capfirst(self.describe(count=False))
+        return sentence.title(self)
 
     @property
     def chips(self):
-        chips = [
-            Chip(self.label(name, value), self.request.path + self.query.without(name, value))
-            for name, values in self.query.filters.items()
-            for value in values
-        ]
-        if self.query.q:
-            chips.append(Chip(quoted(self.query.q), self.request.path + self.query.without("q")))
-        return chips
+        return sentence.chips(self)
+
+    # For the template
 
     @property
-    def clear_url(self):
-        return self.request.path
+    def rank_limit(self):
+        return RANK_LIMIT
+
+    sort_choices = SORT_CHOICES
 
 
-def either(labels):
-    labels = list(labels)
-    if len(labels) < 2:
-        return "".join(labels)
-    return _("%(some)s or %(last)s") % {"some": ", ".join(labels[:-1]), "last": labels[-1]}
+def finder_page(request, template, context=None, fixed=None):
+    """Render a page built around the finder, or redirect to its canonical URL.
 
-
-def quoted(text):
-    return _("“%s”") % text
-
-
-def lower_first(label):
-    """ "Legal" -> "legal", but "NGO support" stays as it is."""
-    if len(label) > 1 and label[1].isupper():
-        return label
-    return label[:1].lower() + label[1:]
+    With `X-Requested-With: finder` (static/js/finder.js), render only the finder's fragment.
+    """
+    finder = Finder(request, fixed=fixed)
+    if finder.redirect_url:
+        return redirect(finder.redirect_url, permanent=True)
+    # The language links keep the view's filters, as its canonical address spells them.
+    request.canonical_query = finder.query.querystring()
+    if request.headers.get("X-Requested-With") == "finder":
+        template = "includes/finder.html"
+    response = render(request, template, {"finder": finder.paginate(), **(context or {})})
+    patch_vary_headers(response, ["X-Requested-With"])
+    return response

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.utils.translation import gettext as _
 
 from initiatives import search
-from initiatives.filters import FILTERS, MAX_VALUES, SORT_CHOICES
+from initiatives.filters import SORT_CHOICES
 
 SORTS = [value for value, label in SORT_CHOICES]
 MAX_PAGE = 10**6
@@ -21,7 +21,8 @@ REPLACEMENT = "\ufffd"
 
 @dataclasses.dataclass
 class CleanQuery:
-    filters: dict  # name -> sorted list of valid values, only for filters that have some
+    definitions: dict  # name -> the FinderFilter, in canonical order
+    filters: dict  # name -> sorted list of valid values as stored, only for filters with some
     q: str = ""
     sort: str = ""
     page: int = 1
@@ -34,7 +35,11 @@ class CleanQuery:
 
     def pairs(self, page=True):
         """The canonical parameters: fixed order, sorted values, defaults left out."""
-        pairs = [(name, value) for name in FILTERS for value in self.filters.get(name, [])]
+        pairs = [
+            (name, definition.spelled(value))
+            for name, definition in self.definitions.items()
+            for value in self.filters.get(name, [])
+        ]
         if self.q:
             pairs.append(("q", self.q))
         if self.sort != self.default_sort:
@@ -71,9 +76,12 @@ def strip_control_characters(value):
     return "".join(" " if unicodedata.category(char)[0] == "C" else char for char in value)
 
 
-def clean_query(querydict, vocabulary, fixed=()):
-    """Return a CleanQuery from request.GET, ignoring (and noting) everything invalid."""
-    query = CleanQuery(filters={})
+def clean_query(querydict, definitions, vocabulary, fixed=()):
+    """Return a CleanQuery from request.GET, ignoring (and noting) everything invalid.
+
+    `definitions` are the filters by name; `fixed` the page's own dimension, which no link sets.
+    """
+    query = CleanQuery(definitions, filters={})
     notices = query.notices
     for name in querydict:
         raw_values = querydict.getlist(name)
@@ -86,8 +94,8 @@ def clean_query(querydict, vocabulary, fixed=()):
             notices.append(_("Removed bytes that are not valid text from “q”."))
         if name in fixed:
             notices.append(_("Ignored “%s”: this page is already about one.") % name)
-        elif name in FILTERS:
-            query.filters[name] = clean_values(name, values, vocabulary, notices)
+        elif name in definitions:
+            query.filters[name] = definitions[name].clean(values, vocabulary, notices)
         elif name == "q":
             query.q = clean_text(values, notices)
         elif name == "sort":
@@ -95,7 +103,8 @@ def clean_query(querydict, vocabulary, fixed=()):
         elif name == "page":
             query.page = clean_single(name, values, notices, parse_page) or 1
         elif name == "show":
-            query.show = clean_single(name, values, notices, lambda v: facet_of(v, fixed)) or ""
+            show = clean_single(name, values, notices, lambda v: facet_of(v, definitions, fixed))
+            query.show = show or ""
         else:
             notices.append(_("Ignored the unknown parameter “%s”.") % clean_name(name))
     query.filters = {name: values for name, values in query.filters.items() if values}
@@ -108,28 +117,6 @@ def clean_query(querydict, vocabulary, fixed=()):
 
 def clean_name(name):
     return strip_control_characters(name)[:40]
-
-
-def clean_values(name, values, vocabulary, notices):
-    valid = set()
-    for value in values:
-        normalised = value.lower()
-        if not normalised:
-            continue
-        if vocabulary.accepts(name, normalised):
-            valid.add(normalised)
-        else:
-            notices.append(
-                _("Ignored %(name)s “%(value)s”, which the directory does not know.")
-                % {"name": name, "value": value[:40]}
-            )
-    if len(valid) > MAX_VALUES:
-        notices.append(
-            _("Kept the first %(max)d values of “%(name)s” and ignored the rest.")
-            % {"max": MAX_VALUES, "name": name}
-        )
-    key = int if name == "year" else str
-    return sorted(valid, key=key)[:MAX_VALUES]
 
 
 def clean_text(values, notices):
@@ -164,9 +151,9 @@ def clean_single(name, values, notices, parse):
     return parsed
 
 
-def facet_of(value, fixed):
+def facet_of(value, definitions, fixed):
     """The filter named, if this page has a facet for it."""
-    return value if value in FILTERS and value not in fixed else None
+    return value if value in definitions and value not in fixed else None
 
 
 def parse_page(value):

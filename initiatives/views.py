@@ -2,12 +2,11 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django_countries import countries as all_countries
 
 from initiatives import facet_index, structured_data
-from initiatives.finder import Finder
+from initiatives.finder import finder_page
 from initiatives.listing import listed
 from initiatives.models import Initiative, Sector
 from initiatives.slugs import follow_renamed_slugs
@@ -56,25 +55,8 @@ def sorted_by_count(countries):
     )
 
 
-def finder_page(request, template, base, context=None, fixed=None):
-    """Render a page built around the finder, or redirect to its canonical URL.
-
-    With `X-Requested-With: finder` (static/js/finder.js), render only the finder's fragment.
-    """
-    finder = Finder(request, base, fixed=fixed)
-    if finder.redirect_url:
-        return redirect(finder.redirect_url, permanent=True)
-    # The language links keep the view's filters, as its canonical address spells them.
-    request.canonical_query = finder.query.querystring()
-    if request.headers.get("X-Requested-With") == "finder":
-        template = "includes/finder.html"
-    response = render(request, template, {"finder": finder.paginate(), **(context or {})})
-    patch_vary_headers(response, ["X-Requested-With"])
-    return response
-
-
 def initiative_list(request):
-    return finder_page(request, "initiatives/initiative_list.html", Initiative.objects.published())
+    return finder_page(request, "initiatives/initiative_list.html")
 
 
 def visible_initiatives(request):
@@ -141,14 +123,15 @@ def country_detail(request, code):
     return finder_page(
         request,
         "initiatives/country_detail.html",
-        Initiative.objects.published().in_country(code),
         {
             "country": country,
             # Read only when the template's fragment cache has no copy for this data version.
-            "facilitators": Facilitator.objects.in_country(code),
-            "facilitators_cache_key": versioned_key("country-facilitators", get_language(), code),
+            "facilitators": Facilitator.objects.in_country(country.code),
+            "facilitators_cache_key": versioned_key(
+                "country-facilitators", get_language(), country.code
+            ),
         },
-        fixed={"country": code},
+        fixed={"country": country.code},
     )
 
 
@@ -163,9 +146,5 @@ def sector_detail(request, slug):
         versioned_key("sector", slug), lambda: get_object_or_404(Sector, slug=slug)
     )
     return finder_page(
-        request,
-        "initiatives/sector_detail.html",
-        Initiative.objects.published().in_sector(sector),
-        {"sector": sector},
-        fixed={"sector": slug},
+        request, "initiatives/sector_detail.html", {"sector": sector}, fixed={"sector": slug}
     )

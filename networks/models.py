@@ -132,7 +132,8 @@ class Network(WebLinks, Revisioned):
 
 class FacilitatorQuerySet(models.QuerySet):
     def in_country(self, code):
-        return self.filter(countries=code.upper())
+        """Working in the country of this ISO code, as stored (upper-case)."""
+        return self.filter(countries=code)
 
 
 class Facilitator(WebLinks, Revisioned):

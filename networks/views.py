@@ -3,10 +3,8 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from initiatives import structured_data
-from initiatives.finder import PAGE_SIZE, PageLinks
-from initiatives.models import Initiative
+from initiatives.finder import PAGE_SIZE, PageLinks, finder_page
 from initiatives.slugs import follow_renamed_slugs
-from initiatives.views import finder_page
 from networks.models import Country, Facilitator, Membership, Network
 from probono.i18n import collation_key
 
@@ -28,13 +26,7 @@ def network_detail(request, slug):
         "memberships": memberships,
         "countries": sorted(covered, key=lambda country: collation_key(country.name)),
     }
-    return finder_page(
-        request,
-        "networks/network_detail.html",
-        Initiative.objects.published().in_network(network),
-        context,
-        fixed={"network": slug},
-    )
+    return finder_page(request, "networks/network_detail.html", context, fixed={"network": slug})
 
 
 def facilitator_list(request):
@@ -49,13 +41,10 @@ def facilitator_detail(request, slug):
     facilitator = get_object_or_404(
         Facilitator.objects.prefetch_related("countries", WITH_NETWORKS), slug=slug
     )
+    context = {
+        "facilitator": facilitator,
+        "structured_data": structured_data.for_facilitator(facilitator, request),
+    }
     return finder_page(
-        request,
-        "networks/facilitator_detail.html",
-        Initiative.objects.published().run_by(facilitator),
-        {
-            "facilitator": facilitator,
-            "structured_data": structured_data.for_facilitator(facilitator, request),
-        },
-        fixed={"facilitator": slug},
+        request, "networks/facilitator_detail.html", context, fixed={"facilitator": slug}
     )

@@ -151,7 +151,9 @@ def plan_urls():
         lists.append(query(**params))
     slugs = list(published.order_by("?").values_list("slug", flat=True)[:150])
     countries = rng.sample(values["country"], 20)
-    small = sorted(values["country"], key=lambda code: published.in_country(code).count())[:10]
+    small = sorted(
+        values["country"], key=lambda code: published.in_countries([code.upper()]).count()
+    )[:10]
     urls = {
         "home and indexes": ["/", "/initiatives/", "/countries/", "/sectors/", "/networks/",
                              "/facilitators/", "/fr/", "/robots.txt"],

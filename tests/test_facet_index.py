@@ -7,7 +7,6 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError
-from django.db.models import Q
 from django.http import QueryDict
 from django.test import RequestFactory
 
@@ -39,30 +38,17 @@ VIEWS = [
 ]
 
 
-def published_in(name, value):
-    published = Initiative.objects.published()
-    return {
-        "country": published.filter(countries=value.upper()),
-        "sector": published.filter(sectors__slug=value),
-        "network": published.filter(
-            Q(network__slug=value) | Q(facilitator__memberships__network__slug=value)
-        ).distinct(),
-        "facilitator": published.filter(
-            Q(facilitator__slug=value) | Q(partners__slug=value)
-        ).distinct(),
-    }[name]
-
-
-SCOPES = [("country", "be"), ("sector", "legal"), ("network", "global-pro-bono-network")]
+# The scoped pages' own dimension, as stored.
+SCOPES = [("country", "BE"), ("sector", "legal"), ("network", "global-pro-bono-network")]
 SCOPES += [("facilitator", "pro-bono-lab")]
 
 
-def finder(query, base=None, fixed=None):
-    request = RequestFactory().get("/initiatives/?" + query)
-    return Finder(request, base if base is not None else Initiative.objects.published(), fixed)
+def finder(query, fixed=None):
+    return Finder(RequestFactory().get("/initiatives/?" + query), fixed=fixed)
 
 
 def database_count(finder, filters):
+    """The count of the scoped view with these filters, as SQL gives it."""
     data = QueryDict(mutable=True)
     for name, values in filters.items():
         data.setlist(name, values)
@@ -74,9 +60,12 @@ def database_count(finder, filters):
 def assert_counts_match_the_database(finder):
     assert finder.count == finder.filterset.qs.count()
     for facet in finder.facets:
+        definition = finder.query.definitions[facet.name]
         for option in facet.options:
-            # An option's count ignores its own filter's selection.
-            filters = {**finder.query.filters, facet.name: [option.value]}
+            # An option's count ignores its own filter's selection; options are spelled as
+            # links spell them.
+            value = definition.parse(option.value)
+            filters = {**finder.query.filters, facet.name: [value]}
             assert option.count == database_count(finder, filters), (facet.name, option.value)
 
 
@@ -88,7 +77,7 @@ def test_every_count_of_a_list_is_the_databases(directory, query):
 @pytest.mark.parametrize(("name", "value"), SCOPES)
 @pytest.mark.parametrize("query", ["", "status=ongoing", "year=2022&kind=hackathon", "q=legal"])
 def test_every_count_of_a_scoped_page_is_the_databases(directory, name, value, query):
-    assert_counts_match_the_database(finder(query, published_in(name, value), {name: value}))
+    assert_counts_match_the_database(finder(query, {name: value}))
 
 
 def test_counts_match_on_the_seed_content_too(db):
