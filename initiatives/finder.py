@@ -20,6 +20,7 @@ from initiatives.filters import SORT_CHOICES, InitiativeFilter, Vocabulary
 from initiatives.listing import listed
 from initiatives.models import Initiative
 from initiatives.query import clean_query
+from probono import i18n
 from probono.caching import versioned_key
 
 PAGE_SIZE = 20
@@ -257,10 +258,14 @@ def finder_page(request, template, context=None, fixed=None):
     finder = Finder(request, fixed=fixed)
     if finder.redirect_url:
         return redirect(finder.redirect_url, permanent=True)
-    # The language links keep the view's filters, as its canonical address spells them.
-    request.canonical_query = finder.query.querystring()
     if request.headers.get("X-Requested-With") == "finder":
         template = "includes/finder.html"
-    response = render(request, template, {"finder": finder.paginate(), **(context or {})})
+    context = {
+        "finder": finder.paginate(),
+        # The language links keep the view's filters, as its canonical address spells them.
+        **i18n.languages(request, finder.query.querystring()),
+        **(context or {}),
+    }
+    response = render(request, template, context)
     patch_vary_headers(response, ["X-Requested-With"])
     return response

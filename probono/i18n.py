@@ -49,24 +49,25 @@ class Language:
         return OPEN_GRAPH_LOCALES[self.code]
 
 
-def page_in(request, code):
-    """The same page in the language `code`, with the finder's filters as the canonical query
-    gives them (never what else the address carried); the home page if none matched."""
+def page_in(request, code, query=""):
+    """The same page in the language `code`, with `query` (never what else the address carried:
+    a finder page passes its canonical query); the home page if no view matched."""
     if request.resolver_match is None:
         with translation.override(code):
             return reverse("home")
-    return translate_url(request.path, code) + getattr(request, "canonical_query", "")
+    return translate_url(request.path, code) + query
 
 
-def languages(request):
+def languages(request, query=""):
     """Context processor: `languages`, the current page in each language, for the switcher and the
-    hreflang links. Lazy, so that pages that do not show them (the admin) do not compute them."""
+    hreflang links. Lazy, so that pages that do not show them (the admin) do not compute them.
+    A view whose links keep a query passes its own `languages(request, query)` in its context."""
 
     def build():
         current = translation.get_language()
         result = []
         for code, name in settings.LANGUAGES:
-            url = page_in(request, code)
+            url = page_in(request, code, query)
             absolute = request.build_absolute_uri(url)
             result.append(Language(code, name, url, absolute, code == current))
         return result

@@ -1,9 +1,13 @@
+import contextlib
+import copy
 import datetime
 import html
 import re
 import types
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
 
 from initiatives.models import Crisis, Initiative, Sector
 from networks.models import Facilitator, Membership, Network
@@ -87,31 +91,152 @@ def plain_static_files(settings):
     }
 
 
+@contextlib.contextmanager
+def rolled_back_after(django_db_blocker):
+    """For data a module builds once: one transaction around the module's tests, rolled back
+    after them. Each test's own transaction nests in it (a savepoint), as in Django's
+    TestCase.setUpTestData, so what a test writes is undone before the next one."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def directory_built_once(django_db_setup, django_db_blocker):
+    """The `directory`, built once for the module. A module whose tests leave the data as they
+    found it (writes are rolled back after each test; no second connection, no transactional
+    test) opts in with `pytest.mark.usefixtures("directory_built_once")`: its tests then get
+    `directory`, `petition`, `legal`... from this build, as fresh copies."""
+    with rolled_back_after(django_db_blocker):
+        legal, covid, network = create_legal(), create_covid(), create_network()
+        facilitator = create_facilitator(network)
+        yield build_directory(
+            create_petition(facilitator, legal, covid),
+            create_draft(facilitator, legal, covid),
+            facilitator,
+            network,
+            legal,
+            covid,
+        )
+
+
+@pytest.fixture(scope="module")
+def seed_loaded_once(django_db_setup, django_db_blocker):
+    """The seed content, loaded once for a module whose tests leave it as they found it; it
+    opts in with `pytest.mark.usefixtures("seed_loaded_once")`."""
+    with rolled_back_after(django_db_blocker):
+        call_command("load_seed", verbosity=0)
+        yield
+
+
 @pytest.fixture
-def legal(db):
+def seeded(request, db):
+    """The seed content: the module's copy (`seed_loaded_once`), or loaded for this test."""
+    if "seed_loaded_once" not in request.fixturenames:
+        call_command("load_seed", verbosity=0)
+
+
+def create_clinics(legal):
+    """25 more Belgian legal initiatives, enough for two pages."""
+    for number in range(25):
+        make_initiative(
+            f"Legal clinic {number:02}",
+            f"legal-clinic-{number:02}",
+            sectors=[legal],
+            started_on=datetime.date(2019, 1, 1) + datetime.timedelta(days=number),
+        )
+
+
+@pytest.fixture(scope="class")
+def clinics_built_once(directory_built_once, django_db_blocker):
+    """`clinics`, built once for a class of tests in a module that built the directory once
+    (`pytest.mark.usefixtures("clinics_built_once")` on the class)."""
+    with rolled_back_after(django_db_blocker):
+        yield create_clinics(directory_built_once.legal)
+
+
+@pytest.fixture
+def clinics(request, directory):
+    if "clinics_built_once" not in request.fixturenames:
+        create_clinics(directory.legal)
+
+
+@pytest.fixture
+def shared(request, db):
+    """This test's own copy of `directory_built_once` when its module opted in, else None."""
+    if "directory_built_once" not in request.fixturenames:
+        return None
+    if "transactional_db" in request.fixturenames:
+        raise pytest.UsageError("A transactional test would commit into the module's data.")
+    return copy.deepcopy(request.getfixturevalue("directory_built_once"))
+
+
+def create_legal():
     return Sector.objects.create(name="Legal", slug="legal")
 
 
-@pytest.fixture
-def covid(db):
+def create_covid():
     return Crisis.objects.create(
         name="Covid-19 pandemic", slug="covid-19", started_on=datetime.date(2020, 1, 30)
     )
 
 
-@pytest.fixture
-def network(db):
+def create_network():
     return Network.objects.create(name="Global Pro Bono Network", slug="global-pro-bono-network")
 
 
-@pytest.fixture
-def facilitator(db, network):
+def create_facilitator(network):
     facilitator = Facilitator.objects.create(
         name="The Good Lobby", slug="the-good-lobby", headquarters_country="BE", city="Brussels"
     )
     facilitator.countries.set(["BE", "IT"])
     Membership.objects.create(facilitator=facilitator, network=network, joined_year=2018)
     return facilitator
+
+
+def create_petition(facilitator, legal, covid):
+    return make_initiative(
+        "Petition to the EU health ministers",
+        "eu-health-petition",
+        facilitator=facilitator,
+        crisis=covid,
+        sectors=[legal],
+        tags=["petition"],
+        started_on=datetime.date(2020, 3, 28),
+        ended_on=datetime.date(2020, 4, 30),
+    )
+
+
+def create_draft(facilitator, legal, covid):
+    return make_initiative(
+        "Secret draft about Portugal",
+        "secret-draft",
+        facilitator=facilitator,
+        crisis=covid,
+        sectors=[legal],
+        countries=["PT"],
+        status=Initiative.Status.DRAFT,
+    )
+
+
+@pytest.fixture
+def legal(shared):
+    return shared.legal if shared else create_legal()
+
+
+@pytest.fixture
+def covid(shared):
+    return shared.covid if shared else create_covid()
+
+
+@pytest.fixture
+def network(shared):
+    return shared.global_network if shared else create_network()
+
+
+@pytest.fixture
+def facilitator(shared, network):
+    return shared.good_lobby if shared else create_facilitator(network)
 
 
 def make_initiative(title, slug, *, countries=("BE",), sectors=(), tags=(), **fields):
@@ -127,34 +252,21 @@ def make_initiative(title, slug, *, countries=("BE",), sectors=(), tags=(), **fi
 
 
 @pytest.fixture
-def petition(facilitator, legal, covid):
-    return make_initiative(
-        "Petition to the EU health ministers",
-        "eu-health-petition",
-        facilitator=facilitator,
-        crisis=covid,
-        sectors=[legal],
-        tags=["petition"],
-        started_on=datetime.date(2020, 3, 28),
-        ended_on=datetime.date(2020, 4, 30),
-    )
+def petition(shared, facilitator, legal, covid):
+    return shared.petition if shared else create_petition(facilitator, legal, covid)
 
 
 @pytest.fixture
-def draft(facilitator, legal, covid):
-    return make_initiative(
-        "Secret draft about Portugal",
-        "secret-draft",
-        facilitator=facilitator,
-        crisis=covid,
-        sectors=[legal],
-        countries=["PT"],
-        status=Initiative.Status.DRAFT,
-    )
+def draft(shared, facilitator, legal, covid):
+    return shared.draft if shared else create_draft(facilitator, legal, covid)
 
 
 @pytest.fixture
-def directory(petition, draft, facilitator, network, legal, covid):
+def directory(shared, petition, draft, facilitator, network, legal, covid):
+    return shared or build_directory(petition, draft, facilitator, network, legal, covid)
+
+
+def build_directory(petition, draft, facilitator, network, legal, covid):
     """A small directory for the finder, counted by hand in the finder tests.
 
     slug                lead                  countries  sectors     crisis  dates

@@ -4,21 +4,15 @@ draft shows anywhere."""
 import re
 
 import pytest
-from django.core.management import call_command
 
 from initiatives.models import Initiative, Sector
 from initiatives.views import listed_countries
 from networks.models import Facilitator, Network
 from tests.conftest import make_initiative, sitemap_pages
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seed_loaded_once")]
 
 MARKER = "zqxdraftmarker"
-
-
-@pytest.fixture
-def seeded(db):
-    call_command("load_seed", verbosity=0)
 
 
 def public_urls():

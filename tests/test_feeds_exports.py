@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import make_initiative, shown_slugs
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("directory_built_once")]
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

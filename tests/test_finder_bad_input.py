@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.conftest import make_initiative, notices, shown_slugs
+from tests.conftest import notices, shown_slugs
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("directory_built_once")]
 
 EVERYTHING = {
     "eu-health-petition",
@@ -36,12 +36,6 @@ def search_box(response):
         r'<input type="search" id="finder-q" name="q" value="([^"]*)"', response.content.decode()
     )
     return html.unescape(match[1])
-
-
-@pytest.fixture
-def clinics(directory):
-    for number in range(25):
-        make_initiative(f"Legal clinic {number:02}", f"legal-clinic-{number:02}")
 
 
 # Stale values and malformed numbers
@@ -151,34 +145,6 @@ def test_it_ignores_an_unknown_sort(client, directory):
     response = get(client, "/initiatives/?country=be&sort=popular")
     assert notices(response) == ["Ignored sort “popular”, which is not valid."]
     assert shown_slugs(response) == ["refugee-help-desk", "eu-health-petition"]
-
-
-def test_it_shows_the_first_page_for_a_page_that_is_not_a_number(client, clinics):
-    response = get(client, "/initiatives/?country=be&page=abc")
-    assert notices(response) == ["Ignored page “abc”, which is not valid."]
-    assert '<span aria-current="page">1</span>' in response.content.decode()
-    assert len(shown_slugs(response)) == 20
-
-
-def test_it_shows_the_first_page_for_a_negative_page(client, clinics):
-    response = get(client, "/initiatives/?country=be&page=-1")
-    assert notices(response) == ["Ignored page “-1”, which is not valid."]
-    assert '<span aria-current="page">1</span>' in response.content.decode()
-
-
-def test_it_shows_the_first_page_for_page_zero(client, clinics):
-    response = get(client, "/initiatives/?page=0")
-    assert notices(response) == ["Ignored page “0”, which is not valid."]
-    assert '<span aria-current="page">1</span>' in response.content.decode()
-
-
-def test_it_shows_the_last_page_for_a_page_past_the_end(client, clinics):
-    # Belgium: the petition, the help desk and 25 clinics, so two pages.
-    response = get(client, "/initiatives/?country=be&page=999999")
-    assert notices(response) == ["There is no page 999999; this is the last page, 2."]
-    assert '<span aria-current="page">2</span>' in response.content.decode()
-    assert len(shown_slugs(response)) == 7
-    assert set(shown_slugs(response)) <= {f"legal-clinic-{n:02}" for n in range(25)} | BELGIAN
 
 
 def test_it_shows_the_only_page_for_a_page_past_the_end_of_a_short_list(client, directory):
@@ -326,3 +292,32 @@ def test_it_applies_every_valid_part_of_a_link_with_many_bad_ones(client, direct
         "Ignored the unknown parameter “colour”.",
     ]
     assert shown_slugs(response) == ["ukraine-hackathon"]
+
+
+@pytest.mark.usefixtures("clinics_built_once")
+class TestOverTwoPages:
+    """With 25 more Belgian initiatives (`clinics`): the lists run over two pages."""
+
+    def test_it_shows_the_first_page_for_a_page_that_is_not_a_number(self, client, clinics):
+        response = get(client, "/initiatives/?country=be&page=abc")
+        assert notices(response) == ["Ignored page “abc”, which is not valid."]
+        assert '<span aria-current="page">1</span>' in response.content.decode()
+        assert len(shown_slugs(response)) == 20
+
+    def test_it_shows_the_first_page_for_a_negative_page(self, client, clinics):
+        response = get(client, "/initiatives/?country=be&page=-1")
+        assert notices(response) == ["Ignored page “-1”, which is not valid."]
+        assert '<span aria-current="page">1</span>' in response.content.decode()
+
+    def test_it_shows_the_first_page_for_page_zero(self, client, clinics):
+        response = get(client, "/initiatives/?page=0")
+        assert notices(response) == ["Ignored page “0”, which is not valid."]
+        assert '<span aria-current="page">1</span>' in response.content.decode()
+
+    def test_it_shows_the_last_page_for_a_page_past_the_end(self, client, clinics):
+        # Belgium: the petition, the help desk and 25 clinics, so two pages.
+        response = get(client, "/initiatives/?country=be&page=999999")
+        assert notices(response) == ["There is no page 999999; this is the last page, 2."]
+        assert '<span aria-current="page">2</span>' in response.content.decode()
+        assert len(shown_slugs(response)) == 7
+        assert set(shown_slugs(response)) <= {f"legal-clinic-{n:02}" for n in range(25)} | BELGIAN

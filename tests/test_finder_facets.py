@@ -14,7 +14,7 @@ from initiatives.filters import FILTERS
 from initiatives.models import Initiative, Sector
 from tests.conftest import make_initiative, shown_slugs
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("directory_built_once")]
 
 OPTION = re.compile(
     r'<input type="checkbox" name="(?P<name>\w+)" value="(?P<value>[^"]+)" id="[^"]+"'
@@ -264,28 +264,6 @@ def test_show_lists_every_option_of_that_facet_only(client, directory):
     assert set(shown_slugs(response)) == {"eu-health-petition", "refugee-help-desk"}
 
 
-@pytest.fixture
-def clinics(directory):
-    """25 more initiatives, enough for two pages."""
-    for number in range(25):
-        make_initiative(f"Legal clinic {number:02}", f"legal-clinic-{number:02}")
-
-
-def test_show_leads_to_the_first_page_and_stays_out_of_shared_links(client, clinics):
-    response = client.get("/initiatives/?sort=title&page=2")
-    assert 'href="/initiatives/?sort=title&amp;show=kind#facet-kind"' in response.content.decode()
-    shown = client.get("/initiatives/?sort=title&show=kind&page=2")
-    assert shown_slugs(shown) == shown_slugs(response)
-    page = shown.content.decode()
-    assert (
-        '<link rel="canonical" href="http://testserver/initiatives/?sort=title&amp;page=2">' in page
-    )
-    shared = re.findall(r'href="(/initiatives/(?:feed/|export)[^"]*)"', page)
-    assert len(shared) >= 3
-    for link in shared:
-        assert "show=" not in link, link
-
-
 def test_it_shows_a_short_list_whole(client, directory):
     for name in ["sector", "status"]:
         block = facet_block(client.get("/initiatives/"), name)
@@ -303,3 +281,25 @@ def test_it_counts_a_new_initiative_in_its_options(client, directory):
     make_initiative("Ukrainian translators", "translators", countries=["UA"], crisis=directory.war)
     response = client.get("/initiatives/?crisis=war-in-ukraine")
     assert counts(response, "country") == {"be": 1, "fr": 1, "pl": 2, "ua": 1, "us": 0}
+
+
+@pytest.mark.usefixtures("clinics_built_once")
+class TestOverTwoPages:
+    """With 25 more Belgian initiatives (`clinics`): the lists run over two pages."""
+
+    def test_show_leads_to_the_first_page_and_stays_out_of_shared_links(self, client, clinics):
+        response = client.get("/initiatives/?sort=title&page=2")
+        assert (
+            'href="/initiatives/?sort=title&amp;show=kind#facet-kind"' in response.content.decode()
+        )
+        shown = client.get("/initiatives/?sort=title&show=kind&page=2")
+        assert shown_slugs(shown) == shown_slugs(response)
+        page = shown.content.decode()
+        assert (
+            '<link rel="canonical" href="http://testserver/initiatives/?sort=title&amp;page=2">'
+            in page
+        )
+        shared = re.findall(r'href="(/initiatives/(?:feed/|export)[^"]*)"', page)
+        assert len(shared) >= 3
+        for link in shared:
+            assert "show=" not in link, link

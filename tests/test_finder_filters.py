@@ -13,7 +13,7 @@ from django.db import connection
 from initiatives import finder
 from tests.conftest import make_initiative, shown_slugs
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("directory_built_once")]
 
 PETITION = "eu-health-petition"
 RESERVE = "reserve-civique"
@@ -26,18 +26,6 @@ def found(client, url):
     response = client.get(url)
     assert response.status_code == 200, response.get("Location")
     return set(shown_slugs(response))
-
-
-@pytest.fixture
-def clinics(directory):
-    """25 more Belgian legal initiatives, enough for two pages."""
-    for number in range(25):
-        make_initiative(
-            f"Legal clinic {number:02}",
-            f"legal-clinic-{number:02}",
-            sectors=[directory.legal],
-            started_on=datetime.date(2019, 1, 1) + datetime.timedelta(days=number),
-        )
 
 
 def links(response, rel):
@@ -277,46 +265,6 @@ def test_it_offers_relevance_only_with_a_search(client, directory):
 # Pages
 
 
-def test_it_shows_twenty_initiatives_a_page(client, clinics):
-    response = client.get("/initiatives/?country=be")
-    # The petition, the help desk and 25 clinics.
-    assert response.content.decode().count('class="card__title"') == 20
-    assert "27 initiatives in Belgium" in response.content.decode()
-
-
-def test_it_keeps_filters_and_sort_in_the_next_page_link(client, clinics):
-    response = client.get("/initiatives/?country=be&sort=title")
-    assert links(response, "next") == ["/initiatives/?country=be&sort=title&page=2"]
-    assert page_number_links(response) == {2: "/initiatives/?country=be&sort=title&page=2"}
-
-
-def test_it_keeps_filters_and_sort_in_the_previous_page_link(client, clinics):
-    response = client.get("/initiatives/?country=be&sort=title&page=2")
-    assert links(response, "prev") == ["/initiatives/?country=be&sort=title"]
-    assert page_number_links(response) == {1: "/initiatives/?country=be&sort=title"}
-    assert links(response, "next") == []
-
-
-def test_it_keeps_the_search_in_page_links(client, clinics):
-    response = client.get("/initiatives/?q=clinic")
-    assert links(response, "next") == ["/initiatives/?q=clinic&page=2"]
-
-
-def test_it_shows_the_rest_of_the_filtered_results_on_the_second_page(client, clinics):
-    first = shown_slugs(client.get("/initiatives/?country=be&sort=title"))
-    second = shown_slugs(client.get("/initiatives/?country=be&sort=title&page=2"))
-    assert len(first) == 20
-    assert len(second) == 7
-    assert set(first).isdisjoint(second)
-    # Title order: the 25 clinics ("Legal clinic 00"...), the help desk, then the petition.
-    assert second == [f"legal-clinic-{n}" for n in range(20, 25)] + [HELP_DESK, PETITION]
-
-
-def test_it_keeps_filters_in_page_links_on_a_scoped_page(client, clinics):
-    response = client.get("/countries/be/?sector=legal")
-    assert links(response, "next") == ["/countries/be/?sector=legal&page=2"]
-
-
 # Scoped pages: their own dimension fixed, the other filters as on /initiatives/
 
 
@@ -355,3 +303,42 @@ def test_it_searches_within_a_scoped_page(client, directory):
 def test_it_sorts_a_scoped_page(client, directory):
     response = client.get("/sectors/legal/?sort=oldest")
     assert shown_slugs(response) == [PETITION, HELP_DESK, HACKATHON]
+
+
+@pytest.mark.usefixtures("clinics_built_once")
+class TestOverTwoPages:
+    """With 25 more Belgian initiatives (`clinics`): the lists run over two pages."""
+
+    def test_it_shows_twenty_initiatives_a_page(self, client, clinics):
+        response = client.get("/initiatives/?country=be")
+        # The petition, the help desk and 25 clinics.
+        assert response.content.decode().count('class="card__title"') == 20
+        assert "27 initiatives in Belgium" in response.content.decode()
+
+    def test_it_keeps_filters_and_sort_in_the_next_page_link(self, client, clinics):
+        response = client.get("/initiatives/?country=be&sort=title")
+        assert links(response, "next") == ["/initiatives/?country=be&sort=title&page=2"]
+        assert page_number_links(response) == {2: "/initiatives/?country=be&sort=title&page=2"}
+
+    def test_it_keeps_filters_and_sort_in_the_previous_page_link(self, client, clinics):
+        response = client.get("/initiatives/?country=be&sort=title&page=2")
+        assert links(response, "prev") == ["/initiatives/?country=be&sort=title"]
+        assert page_number_links(response) == {1: "/initiatives/?country=be&sort=title"}
+        assert links(response, "next") == []
+
+    def test_it_keeps_the_search_in_page_links(self, client, clinics):
+        response = client.get("/initiatives/?q=clinic")
+        assert links(response, "next") == ["/initiatives/?q=clinic&page=2"]
+
+    def test_it_shows_the_rest_of_the_filtered_results_on_the_second_page(self, client, clinics):
+        first = shown_slugs(client.get("/initiatives/?country=be&sort=title"))
+        second = shown_slugs(client.get("/initiatives/?country=be&sort=title&page=2"))
+        assert len(first) == 20
+        assert len(second) == 7
+        assert set(first).isdisjoint(second)
+        # Title order: the 25 clinics ("Legal clinic 00"...), the help desk, then the petition.
+        assert second == [f"legal-clinic-{n}" for n in range(20, 25)] + [HELP_DESK, PETITION]
+
+    def test_it_keeps_filters_in_page_links_on_a_scoped_page(self, client, clinics):
+        response = client.get("/countries/be/?sector=legal")
+        assert links(response, "next") == ["/countries/be/?sector=legal&page=2"]

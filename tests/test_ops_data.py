@@ -6,7 +6,7 @@ import json
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from taggit.models import Tag
@@ -85,6 +85,23 @@ def test_loading_the_seed_content_twice_changes_nothing(db):
     call_command("load_seed", verbosity=0)
 
     assert_nothing_lost(dump(*CONTENT_APPS), before)
+
+
+def test_it_refuses_seed_content_with_an_unknown_country_and_saves_nothing(db, tmp_path):
+    seed = json.loads((settings.BASE_DIR / "fixtures" / "seed.json").read_text())
+    seed["initiatives"][0]["countries"] = ["XX"]
+    path = tmp_path / "seed.json"
+    path.write_text(json.dumps(seed))
+    with pytest.raises(CommandError, match="unknown country codes"):
+        call_command("load_seed", str(path), verbosity=0)
+    assert not Initiative.objects.exists()
+
+
+def test_it_refuses_a_file_that_is_not_json(db, tmp_path):
+    path = tmp_path / "seed.json"
+    path.write_text("{not json")
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("load_seed", str(path), verbosity=0)
 
 
 def comparable(rows, fields):

@@ -4,22 +4,42 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from initiatives.models import Initiative
+from initiatives import facet_index
 from networks.models import Facilitator, Membership
-from tests.conftest import make_initiative, shown_slugs
+from probono import caching
+from tests.conftest import (
+    create_covid,
+    create_facilitator,
+    create_legal,
+    create_network,
+    make_initiative,
+    rolled_back_after,
+    shown_slugs,
+)
 
 pytestmark = pytest.mark.django_db
 SEARCH_TRANSACTION = 3 if connection.vendor == "postgresql" else 0
 
 
+@pytest.fixture(scope="class")
+def thirty_initiatives(django_db_setup, django_db_blocker):
+    """30 initiatives, committed, built once for a class of tests, which only read them."""
+    with rolled_back_after(django_db_blocker):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            network = create_network()
+            create_initiatives(create_facilitator(network), network, create_legal(), create_covid())
+        yield
+
+
 @pytest.fixture
-def many_initiatives(facilitator, network, legal, covid, django_capture_on_commit_callbacks):
-    """30 initiatives, committed: their facet sets are up to date, as after an editor's save."""
-    with django_capture_on_commit_callbacks(execute=True):
-        create_initiatives(facilitator, network, legal, covid)
-    return Initiative.objects.all()
+def many_initiatives(thirty_initiatives):
+    """The 30 initiatives as this process sees them after an editor's save: its copy of the
+    facet index up to date, the data version moved on."""
+    facet_index.current()
+    caching.data_changed()
 
 
 def create_initiatives(facilitator, network, legal, covid):
@@ -38,73 +58,75 @@ def create_initiatives(facilitator, network, legal, covid):
         )
 
 
-# A cold page first checks the facet index once per data version (its queue, its revision).
-# Counts come from the index: no grouped query over the initiatives.
-@pytest.mark.parametrize(
-    ("url", "queries"),
-    [
-        # the index, facilitators per country, the facilitators' count, the sectors, the
-        # networks, the latest initiatives + the sectors (the cards') + their links
-        ("/", 9),
-        # the index, five vocabularies (sectors, networks, facilitators, crises, tags; the
-        # countries come from the index), the initiatives that ended this year before today
-        # (the status facet), the page's ids, its rows, the sectors, their links
-        ("/initiatives/", 12),
-        # initiative; its countries, sectors, partners and tags in one query; the sectors
-        ("/initiatives/initiative-1/", 3),
-        # the index, facilitators per country
-        ("/countries/", 3),
-        # as the list, and the facilitators working there
-        ("/countries/be/", 13),
-        # the index, the sectors
-        ("/sectors/", 3),
-        # the index, five vocabularies, the 50 newest, the sectors, their links
-        ("/initiatives/feed/", 10),
-        # the sector, then as the list
-        ("/sectors/legal/", 13),
-        ("/networks/", 1),
-        # network, countries covered, then as the list, and the memberships
-        ("/networks/global-pro-bono-network/", 15),
-        # count, page, their countries, memberships with networks
-        ("/facilitators/", 4),
-        # facilitator, its countries, its memberships, then as the list
-        ("/facilitators/the-good-lobby/", 15),
-        # as the list, and the initiatives matching the search; on PostgreSQL inside a
-        # transaction of its own that keeps the planner on the GIN index (BEGIN, SET, COMMIT)
-        ("/initiatives/?q=initiative", 13 + SEARCH_TRANSACTION),
-    ],
-)
-def test_it_runs_a_fixed_number_of_queries(
-    client, many_initiatives, django_assert_num_queries, url, queries
-):
-    with django_assert_num_queries(queries):
-        assert client.get(url).status_code == 200
+class TestThirtyInitiatives:
+    """Pages over 30 initiatives (`many_initiatives`), with a facilitator each."""
 
+    # A cold page first checks the facet index once per data version (its queue, its revision).
+    # Counts come from the index: no grouped query over the initiatives.
+    @pytest.mark.parametrize(
+        ("url", "queries"),
+        [
+            # the index, facilitators per country, the facilitators' count, the sectors, the
+            # networks, the latest initiatives + the sectors (the cards') + their links
+            ("/", 9),
+            # the index, five vocabularies (sectors, networks, facilitators, crises, tags; the
+            # countries come from the index), the initiatives that ended this year before today
+            # (the status facet), the page's ids, its rows, the sectors, their links
+            ("/initiatives/", 12),
+            # initiative; its countries, sectors, partners and tags in one query; the sectors
+            ("/initiatives/initiative-1/", 3),
+            # the index, facilitators per country
+            ("/countries/", 3),
+            # as the list, and the facilitators working there
+            ("/countries/be/", 13),
+            # the index, the sectors
+            ("/sectors/", 3),
+            # the index, five vocabularies, the 50 newest, the sectors, their links
+            ("/initiatives/feed/", 10),
+            # the sector, then as the list
+            ("/sectors/legal/", 13),
+            ("/networks/", 1),
+            # network, countries covered, then as the list, and the memberships
+            ("/networks/global-pro-bono-network/", 15),
+            # count, page, their countries, memberships with networks
+            ("/facilitators/", 4),
+            # facilitator, its countries, its memberships, then as the list
+            ("/facilitators/the-good-lobby/", 15),
+            # as the list, and the initiatives matching the search; on PostgreSQL inside a
+            # transaction of its own that keeps the planner on the GIN index (BEGIN, SET, COMMIT)
+            ("/initiatives/?q=initiative", 13 + SEARCH_TRANSACTION),
+        ],
+    )
+    def test_it_runs_a_fixed_number_of_queries(
+        self, client, many_initiatives, django_assert_num_queries, url, queries
+    ):
+        with django_assert_num_queries(queries):
+            assert client.get(url).status_code == 200
 
-@pytest.mark.parametrize(
-    ("first", "then", "queries"),
-    [
-        # Counts, facets and sectors are cached: another page costs its ids, its rows and their
-        # country and sector links, the last page as much as the second.
-        ("/initiatives/", "/initiatives/?page=2", 3),
-        ("/initiatives/", "/initiatives/?page=3", 3),
-        ("/initiatives/?q=initiative", "/initiatives/?q=initiative&sort=title", 3),
-        # Listing every option of a facet needs no new count.
-        ("/initiatives/", "/initiatives/?show=tag", 3),
-        # The facilitators working in the country are part of the cached fragment; the sector
-        # is cached whole.
-        ("/countries/be/", "/countries/be/?page=2", 3),
-        ("/sectors/legal/", "/sectors/legal/?page=2", 3),
-        # A published initiative is kept whole until the next write.
-        ("/initiatives/initiative-1/", "/initiatives/initiative-1/?utm_source=chat", 0),
-    ],
-)
-def test_warm_caches_leave_only_the_page_itself_to_fetch(
-    client, many_initiatives, django_assert_num_queries, first, then, queries
-):
-    assert client.get(first).status_code == 200
-    with django_assert_num_queries(queries):
-        assert client.get(then).status_code == 200
+    @pytest.mark.parametrize(
+        ("first", "then", "queries"),
+        [
+            # Counts, facets and sectors are cached: another page costs its ids, its rows and their
+            # country and sector links, the last page as much as the second.
+            ("/initiatives/", "/initiatives/?page=2", 3),
+            ("/initiatives/", "/initiatives/?page=3", 3),
+            ("/initiatives/?q=initiative", "/initiatives/?q=initiative&sort=title", 3),
+            # Listing every option of a facet needs no new count.
+            ("/initiatives/", "/initiatives/?show=tag", 3),
+            # The facilitators working in the country are part of the cached fragment; the sector
+            # is cached whole.
+            ("/countries/be/", "/countries/be/?page=2", 3),
+            ("/sectors/legal/", "/sectors/legal/?page=2", 3),
+            # A published initiative is kept whole until the next write.
+            ("/initiatives/initiative-1/", "/initiatives/initiative-1/?utm_source=chat", 0),
+        ],
+    )
+    def test_warm_caches_leave_only_the_page_itself_to_fetch(
+        self, client, many_initiatives, django_assert_num_queries, first, then, queries
+    ):
+        assert client.get(first).status_code == 200
+        with django_assert_num_queries(queries):
+            assert client.get(then).status_code == 200
 
 
 def add_initiatives(numbers, *, facilitator, network, legal, covid):

@@ -13,8 +13,6 @@ from urllib.parse import quote
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
@@ -25,7 +23,7 @@ from initiatives.filters import FILTERS, SINGLE
 from initiatives.models import Initiative, Sector
 from networks.models import Country, Facilitator, Network
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seed_loaded_once")]
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))
 FUZZ = settings(
@@ -63,15 +61,6 @@ ENDPOINTS = {
     "sitemap_section": lambda: reverse("sitemap_section", args=["initiatives"]),
     "robots_txt": lambda: reverse("robots_txt"),
 }
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """The seed content, loaded once for the module and rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_seed", verbosity=0)
-        yield
-        transaction.set_rollback(True)
 
 
 def body(response):

@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from initiatives.models import Sector
 from networks.models import Facilitator, Network
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("directory_built_once")]
 
 OFF_SITE = [
     "//evil.example",
