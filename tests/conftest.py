@@ -83,6 +83,13 @@ def english_at_start():
 
 
 @pytest.fixture(autouse=True)
+def quick_password_hashing(settings):
+    """Django's advice for test suites: a quick hasher. Production keeps Django's default,
+    whose million rounds cost a quarter of a second per password set or checked."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def plain_static_files(settings):
     """Tests render templates without running collectstatic first."""
     settings.STORAGES = {

@@ -17,7 +17,7 @@ from initiatives.models import FacetIndexState, Initiative, Sector
 from networks.models import Facilitator, Membership, Network
 from tests.conftest import flush_caches, make_initiative
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("directory_built_once")]
 
 VIEWS = [
     "",
@@ -78,12 +78,6 @@ def test_every_count_of_a_list_is_the_databases(directory, query):
 @pytest.mark.parametrize("query", ["", "status=ongoing", "year=2022&kind=hackathon", "q=legal"])
 def test_every_count_of_a_scoped_page_is_the_databases(directory, name, value, query):
     assert_counts_match_the_database(finder(query, {name: value}))
-
-
-def test_counts_match_on_the_seed_content_too(db):
-    call_command("load_seed", stdout=io.StringIO())
-    for query in ["", "country=fr", "sector=legal-services", "status=ongoing&year=2020"]:
-        assert_counts_match_the_database(finder(query))
 
 
 def index_now():

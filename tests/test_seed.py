@@ -3,6 +3,7 @@ from django.core.management import call_command
 
 from initiatives.models import Initiative
 from networks.models import Facilitator, Membership, Network
+from tests.test_facet_index import assert_counts_match_the_database, finder
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seed_loaded_once")]
 
@@ -90,3 +91,8 @@ def test_loading_twice_changes_nothing(seeded):
     before = snapshot()
     call_command("load_seed", verbosity=0)
     assert snapshot() == before
+
+
+def test_counts_match_on_the_seed_content_too(seeded):
+    for query in ["", "country=fr", "sector=legal-services", "status=ongoing&year=2020"]:
+        assert_counts_match_the_database(finder(query))
