@@ -108,38 +108,50 @@ def rolled_back_after(django_db_blocker):
         transaction.set_rollback(True)
 
 
-@pytest.fixture(scope="module")
-def directory_built_once(django_db_setup, django_db_blocker):
-    """The `directory`, built once for the module. A module whose tests leave the data as they
-    found it (writes are rolled back after each test; no second connection, no transactional
-    test) opts in with `pytest.mark.usefixtures("directory_built_once")`: its tests then get
+def directory_built_once_per(scope):
+    """The `directory`, built once for a module or a class. One whose tests leave the data as
+    they found it (writes rolled back after each test; no second connection, no transactional
+    test) opts in with `pytest.mark.usefixtures(<this fixture's name>)`: its tests then get
     `directory`, `petition`, `legal`... from this build, as fresh copies."""
-    with rolled_back_after(django_db_blocker):
-        legal, covid, network = create_legal(), create_covid(), create_network()
-        facilitator = create_facilitator(network)
-        yield build_directory(
-            create_petition(facilitator, legal, covid),
-            create_draft(facilitator, legal, covid),
-            facilitator,
-            network,
-            legal,
-            covid,
-        )
+
+    @pytest.fixture(scope=scope)
+    def built_once(django_db_setup, django_db_blocker):
+        with rolled_back_after(django_db_blocker):
+            legal, covid, network = create_legal(), create_covid(), create_network()
+            facilitator = create_facilitator(network)
+            petition = create_petition(facilitator, legal, covid)
+            draft = create_draft(facilitator, legal, covid)
+            yield build_directory(petition, draft, facilitator, network, legal, covid)
+
+    return built_once
 
 
-@pytest.fixture(scope="module")
-def seed_loaded_once(django_db_setup, django_db_blocker):
-    """The seed content, loaded once for a module whose tests leave it as they found it; it
-    opts in with `pytest.mark.usefixtures("seed_loaded_once")`."""
-    with rolled_back_after(django_db_blocker):
-        call_command("load_seed", verbosity=0)
-        yield
+directory_built_once = directory_built_once_per("module")
+directory_built_once_per_class = directory_built_once_per("class")
+
+
+def seed_loaded_once_per(scope):
+    """The seed content, loaded once for a module or a class whose tests leave it as they found
+    it; one opts in with `pytest.mark.usefixtures(<this fixture's name>)`."""
+
+    @pytest.fixture(scope=scope)
+    def loaded_once(django_db_setup, django_db_blocker):
+        with rolled_back_after(django_db_blocker):
+            call_command("load_seed", verbosity=0)
+            yield
+
+    return loaded_once
+
+
+seed_loaded_once = seed_loaded_once_per("module")
+seed_loaded_once_per_class = seed_loaded_once_per("class")
 
 
 @pytest.fixture
 def seeded(request, db):
-    """The seed content: the module's copy (`seed_loaded_once`), or loaded for this test."""
-    if "seed_loaded_once" not in request.fixturenames:
+    """The seed content: the module's or class's copy (`seed_loaded_once...`), or loaded for
+    this test."""
+    if not {"seed_loaded_once", "seed_loaded_once_per_class"} & set(request.fixturenames):
         call_command("load_seed", verbosity=0)
 
 
@@ -168,14 +180,18 @@ def clinics(request, directory):
         create_clinics(directory.legal)
 
 
+SHARED_DIRECTORIES = ["directory_built_once", "directory_built_once_per_class"]
+
+
 @pytest.fixture
 def shared(request, db):
-    """This test's own copy of `directory_built_once` when its module opted in, else None."""
-    if "directory_built_once" not in request.fixturenames:
+    """This test's own copy of the directory its module or class built once, else None."""
+    built = [name for name in SHARED_DIRECTORIES if name in request.fixturenames]
+    if not built:
         return None
     if "transactional_db" in request.fixturenames:
-        raise pytest.UsageError("A transactional test would commit into the module's data.")
-    return copy.deepcopy(request.getfixturevalue("directory_built_once"))
+        raise pytest.UsageError("A transactional test would commit into the shared data.")
+    return copy.deepcopy(request.getfixturevalue(built[0]))
 
 
 def create_legal():

@@ -252,77 +252,6 @@ FRENCH_PAGES = [
 ]
 
 
-def test_every_page_in_french_has_no_interface_text_left_in_english(
-    client, french_directory, editor
-):
-    telling = telling_messages()
-    assert "Narrow down" in telling
-    proper_names = sorted(
-        [
-            *Network.objects.values_list("name", flat=True),
-            *Facilitator.objects.values_list("name", flat=True),
-        ],
-        key=len,
-        reverse=True,
-    )
-    templates = set()
-    client.force_login(editor)  # The draft's preview, with its staff notice.
-    for url in FRENCH_PAGES:
-        response = client.get(url, follow=True)
-        assert response.status_code in (200, 404), url
-        templates |= {template.name for template in response.templates}
-        content = response.content.decode()
-        assert '<html lang="fr">' in content, url
-        left = left_in_english(content, telling, proper_names)
-        assert not left, (url, left)
-    # The admin has no /fr/: it follows the browser's language.
-    client.logout()
-    login = client.get(f"/{settings.ADMIN_PATH}login/", HTTP_ACCEPT_LANGUAGE="fr")
-    assert '<html lang="fr"' in login.content.decode()
-    assert left_in_english(login.content.decode(), telling) == []
-    for name in ["500.html", "503.html"]:
-        with translation.override("fr"):
-            content = render_to_string(name)
-        templates.add(name)
-        assert left_in_english(content, telling) == [], name
-    # Every public template was among those rendered.
-    public = {
-        str(path.relative_to(settings.BASE_DIR / "templates"))
-        for path in (settings.BASE_DIR / "templates").rglob("*.html")
-        if path.parent.name != "admin"
-    }
-    assert public - templates == set()
-
-
-def test_french_pages_carry_french_titles_and_open_graph_text(client, french_directory):
-    content = client.get("/fr/initiatives/?country=be&sector=legal").content.decode()
-    title = f"Belgique{NBSP}: initiatives du secteur juridique · Annuaire du pro bono"
-    assert f"<title>{title}</title>" in content
-    assert f'<meta property="og:title" content="{title}">' in content
-    assert f"<h1>Belgique{NBSP}: 2 initiatives du secteur juridique</h1>" in content
-    assert '<meta property="og:locale" content="fr_FR">' in content
-    assert '<meta property="og:locale:alternate" content="en_GB">' in content
-    detail = client.get("/fr/initiatives/eu-health-petition/").content.decode()
-    assert "<title>Fiche eu-health-petition · Annuaire du pro bono</title>" in detail
-
-
-def test_the_finder_sentence_reads_as_french(client, french_directory):
-    response = client.get(
-        "/fr/initiatives/?country=be&facilitator=the-good-lobby&tag=petition&status=completed"
-        "&year=2020"
-    )
-    sentence = (
-        f"Belgique{NBSP}: 1 initiative, menée par The Good Lobby, étiquetée «{NBSP}petition{NBSP}»,"
-        " terminée, active en 2020"
-    )
-    assert f"<h1>{sentence}</h1>" in response.content.decode()
-    response = client.get("/fr/initiatives/?sector=legal&sector=tech&status=ongoing")
-    assert (
-        "<h1>1 initiative du secteur juridique ou technologies civiques, en cours</h1>"
-        in response.content.decode()
-    )
-
-
 # Addresses: English at the root, French under /fr/
 
 
@@ -332,73 +261,6 @@ def alternates(content):
 
 def switcher(content):
     return html.unescape(re.search(r'<a href="([^"]+)" hreflang="\w+" lang="\w+"', content)[1])
-
-
-def test_the_switcher_keeps_the_filters_both_ways(client, french_directory):
-    english = client.get("/initiatives/?country=be&sector=legal")
-    assert switcher(english.content.decode()) == "/fr/initiatives/?country=be&sector=legal"
-    french = client.get(switcher(english.content.decode()))
-    assert french.status_code == 200
-    assert '<html lang="fr">' in french.content.decode()
-    assert switcher(french.content.decode()) == "/initiatives/?country=be&sector=legal"
-    assert ">English</a>" in french.content.decode()
-    assert ">Français</a>" in english.content.decode()
-
-
-def test_every_page_names_its_alternates_in_both_languages(client, french_directory):
-    for path in ["/countries/be/?sector=legal", "/initiatives/eu-health-petition/", "/"]:
-        for prefix in ["", "/fr"]:
-            content = client.get(prefix + path).content.decode()
-            assert alternates(content) == {
-                "en": f"http://testserver{html.escape(path)}",
-                "fr": f"http://testserver/fr{html.escape(path)}",
-                "x-default": f"http://testserver{html.escape(path)}",
-            }, prefix + path
-
-
-def test_an_address_without_prefix_is_english_whatever_the_browser_prefers(client, directory):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
-    response = client.get("/initiatives/?country=be", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9")
-    assert response.status_code == 200
-    assert '<html lang="en">' in response.content.decode()
-    assert "<h1>2 initiatives in Belgium</h1>" in response.content.decode()
-
-
-def test_a_french_link_opens_in_french_whatever_the_browser_prefers(client, directory):
-    response = client.get("/fr/initiatives/?country=be", HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200
-    assert f"<h1>Belgique{NBSP}: 2 initiatives</h1>" in response.content.decode()
-
-
-def test_the_page_cache_never_serves_one_language_for_the_other(client, directory):
-    for _ in range(2):  # The second round comes from the cache.
-        assert "<h1>2 initiatives in Belgium</h1>" in client.get("/countries/be/").content.decode()
-        french = client.get("/fr/countries/be/").content.decode()
-        assert f"<h1>Belgique{NBSP}: 2 initiatives</h1>" in french
-    etag = client.get("/countries/be/")["ETag"]
-    assert client.get("/fr/countries/be/", HTTP_IF_NONE_MATCH=etag).status_code == 200
-
-
-@pytest.mark.parametrize(
-    ("url", "location"),
-    [
-        ("/fr/initiatives/?sector=legal&country=BE", "/fr/initiatives/?country=be&sector=legal"),
-        ("/fr/countries/BE/", "/fr/countries/be/"),
-        ("/fr/countries/be/?sort=newest", "/fr/countries/be/"),
-    ],
-)
-def test_canonical_redirects_stay_in_french(client, directory, url, location):
-    response = client.get(url)
-    assert response.status_code == 301
-    assert response["Location"] == location
-
-
-def test_a_renamed_slug_redirects_within_french(client, directory):
-    directory.legal.slug = "law"
-    directory.legal.save()
-    response = client.get("/fr/sectors/legal/?country=be")
-    assert response.status_code == 301
-    assert response["Location"] == "/fr/sectors/law/?country=be"
 
 
 def test_the_admin_speaks_the_language_of_the_editors_browser(client, db):
@@ -414,17 +276,6 @@ def test_an_unknown_french_address_answers_in_french(client, db):
     content = response.content.decode()
     assert "<h1>Page introuvable</h1>" in content
     assert switcher(content) == "/"
-
-
-def test_the_sitemap_lists_both_languages_with_alternates(client, directory):
-    content = sitemap_text(client)
-    locations = re.findall(r"<loc>(.*?)</loc>", content)
-    assert "http://testserver/countries/be/" in locations
-    assert "http://testserver/fr/countries/be/" in locations
-    assert (
-        '<xhtml:link rel="alternate" hreflang="fr" href="http://testserver/fr/countries/be/"/>'
-        in content
-    )
 
 
 # Names, dates and numbers in the reader's language
@@ -458,42 +309,7 @@ def test_countries_sort_in_the_order_of_the_readers_language(client, legal):
     ]
 
 
-def test_dates_and_numbers_read_as_french(client, french_directory):
-    english = client.get("/initiatives/eu-health-petition/").content.decode()
-    french = client.get("/fr/initiatives/eu-health-petition/").content.decode()
-    assert "28 March 2020 – 30 April 2020" in english
-    assert "28 mars 2020 – 30 avril 2020" in french
-    assert "<dd>42,968</dd>" in english
-    assert "<dd>42\u202f968</dd>" in french
-    assert "Faits vérifiés pour la dernière fois le 28 mars 2020." in french
-
-
 # Feeds, exports and structured data follow the page's language
-
-
-def test_the_french_feed_is_in_french(client, french_directory):
-    content = client.get("/fr/initiatives/feed/?country=be").content.decode()
-    assert 'xml:lang="fr"' in content
-    assert f"<title>Belgique{NBSP}: initiatives · Annuaire du pro bono</title>" in content
-    assert '<link href="http://testserver/fr/initiatives/?country=be" rel="alternate"/>' in content
-    assert "<title>Fiche eu-health-petition</title>" in content
-    english = client.get("/initiatives/feed/?country=be").content.decode()
-    assert 'xml:lang="en"' in english
-
-
-def test_french_exports_keep_their_columns_and_link_to_french_pages(client, french_directory):
-    english = b"".join(client.get("/initiatives/export.csv?country=be").streaming_content)
-    french = b"".join(client.get("/fr/initiatives/export.csv?country=be").streaming_content)
-    assert english.splitlines()[0] == french.splitlines()[0]
-    assert b"http://testserver/fr/initiatives/eu-health-petition/" in french
-    assert b"Fiche eu-health-petition" in french
-
-
-def test_french_pages_link_french_pages_in_their_structured_data(client, french_directory):
-    content = client.get("/fr/initiatives/eu-health-petition/").content.decode()
-    data = re.search(r'<script type="application/ld\+json">(.*?)</script>', content)[1]
-    assert '"url": "http://testserver/fr/initiatives/eu-health-petition/"' in data
-    assert '"name": "Belgique"' in data
 
 
 def test_the_countries_of_an_initiative_read_in_the_order_of_the_readers_language(client, db):
@@ -516,3 +332,190 @@ def test_facet_options_sort_in_french_order(client, db):
     content = client.get("/fr/initiatives/").content.decode()
     facet = content[content.index('name="sector"') :]
     assert facet.index("Éducation") < facet.index("Formation")
+
+
+@pytest.mark.usefixtures("directory_built_once_per_class")
+class TestTheSmallDirectory:
+    """Pages over the small directory (`directory`), some with its French (`french_directory`)."""
+
+    def test_every_page_in_french_has_no_interface_text_left_in_english(
+        self, client, french_directory, editor
+    ):
+        telling = telling_messages()
+        assert "Narrow down" in telling
+        proper_names = sorted(
+            [
+                *Network.objects.values_list("name", flat=True),
+                *Facilitator.objects.values_list("name", flat=True),
+            ],
+            key=len,
+            reverse=True,
+        )
+        templates = set()
+        client.force_login(editor)  # The draft's preview, with its staff notice.
+        for url in FRENCH_PAGES:
+            response = client.get(url, follow=True)
+            assert response.status_code in (200, 404), url
+            templates |= {template.name for template in response.templates}
+            content = response.content.decode()
+            assert '<html lang="fr">' in content, url
+            left = left_in_english(content, telling, proper_names)
+            assert not left, (url, left)
+        # The admin has no /fr/: it follows the browser's language.
+        client.logout()
+        login = client.get(f"/{settings.ADMIN_PATH}login/", HTTP_ACCEPT_LANGUAGE="fr")
+        assert '<html lang="fr"' in login.content.decode()
+        assert left_in_english(login.content.decode(), telling) == []
+        for name in ["500.html", "503.html"]:
+            with translation.override("fr"):
+                content = render_to_string(name)
+            templates.add(name)
+            assert left_in_english(content, telling) == [], name
+        # Every public template was among those rendered.
+        public = {
+            str(path.relative_to(settings.BASE_DIR / "templates"))
+            for path in (settings.BASE_DIR / "templates").rglob("*.html")
+            if path.parent.name != "admin"
+        }
+        assert public - templates == set()
+
+    def test_french_pages_carry_french_titles_and_open_graph_text(self, client, french_directory):
+        content = client.get("/fr/initiatives/?country=be&sector=legal").content.decode()
+        title = f"Belgique{NBSP}: initiatives du secteur juridique · Annuaire du pro bono"
+        assert f"<title>{title}</title>" in content
+        assert f'<meta property="og:title" content="{title}">' in content
+        assert f"<h1>Belgique{NBSP}: 2 initiatives du secteur juridique</h1>" in content
+        assert '<meta property="og:locale" content="fr_FR">' in content
+        assert '<meta property="og:locale:alternate" content="en_GB">' in content
+        detail = client.get("/fr/initiatives/eu-health-petition/").content.decode()
+        assert "<title>Fiche eu-health-petition · Annuaire du pro bono</title>" in detail
+
+    def test_the_finder_sentence_reads_as_french(self, client, french_directory):
+        response = client.get(
+            "/fr/initiatives/?country=be&facilitator=the-good-lobby&tag=petition&status=completed"
+            "&year=2020"
+        )
+        sentence = (
+            f"Belgique{NBSP}: 1 initiative, menée par The Good Lobby, "
+            f"étiquetée «{NBSP}petition{NBSP}», terminée, active en 2020"
+        )
+        assert f"<h1>{sentence}</h1>" in response.content.decode()
+        response = client.get("/fr/initiatives/?sector=legal&sector=tech&status=ongoing")
+        assert (
+            "<h1>1 initiative du secteur juridique ou technologies civiques, en cours</h1>"
+            in response.content.decode()
+        )
+
+    def test_the_switcher_keeps_the_filters_both_ways(self, client, french_directory):
+        english = client.get("/initiatives/?country=be&sector=legal")
+        assert switcher(english.content.decode()) == "/fr/initiatives/?country=be&sector=legal"
+        french = client.get(switcher(english.content.decode()))
+        assert french.status_code == 200
+        assert '<html lang="fr">' in french.content.decode()
+        assert switcher(french.content.decode()) == "/initiatives/?country=be&sector=legal"
+        assert ">English</a>" in french.content.decode()
+        assert ">Français</a>" in english.content.decode()
+
+    def test_every_page_names_its_alternates_in_both_languages(self, client, french_directory):
+        for path in ["/countries/be/?sector=legal", "/initiatives/eu-health-petition/", "/"]:
+            for prefix in ["", "/fr"]:
+                content = client.get(prefix + path).content.decode()
+                assert alternates(content) == {
+                    "en": f"http://testserver{html.escape(path)}",
+                    "fr": f"http://testserver/fr{html.escape(path)}",
+                    "x-default": f"http://testserver{html.escape(path)}",
+                }, prefix + path
+
+    def test_an_address_without_prefix_is_english_whatever_the_browser_prefers(
+        self, client, directory
+    ):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+        response = client.get("/initiatives/?country=be", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9")
+        assert response.status_code == 200
+        assert '<html lang="en">' in response.content.decode()
+        assert "<h1>2 initiatives in Belgium</h1>" in response.content.decode()
+
+    def test_a_french_link_opens_in_french_whatever_the_browser_prefers(self, client, directory):
+        response = client.get("/fr/initiatives/?country=be", HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200
+        assert f"<h1>Belgique{NBSP}: 2 initiatives</h1>" in response.content.decode()
+
+    def test_the_page_cache_never_serves_one_language_for_the_other(self, client, directory):
+        for _ in range(2):  # The second round comes from the cache.
+            assert (
+                "<h1>2 initiatives in Belgium</h1>" in client.get("/countries/be/").content.decode()
+            )
+            french = client.get("/fr/countries/be/").content.decode()
+            assert f"<h1>Belgique{NBSP}: 2 initiatives</h1>" in french
+        etag = client.get("/countries/be/")["ETag"]
+        assert client.get("/fr/countries/be/", HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+    @pytest.mark.parametrize(
+        ("url", "location"),
+        [
+            (
+                "/fr/initiatives/?sector=legal&country=BE",
+                "/fr/initiatives/?country=be&sector=legal",
+            ),
+            ("/fr/countries/BE/", "/fr/countries/be/"),
+            ("/fr/countries/be/?sort=newest", "/fr/countries/be/"),
+        ],
+    )
+    def test_canonical_redirects_stay_in_french(self, client, directory, url, location):
+        response = client.get(url)
+        assert response.status_code == 301
+        assert response["Location"] == location
+
+    def test_a_renamed_slug_redirects_within_french(self, client, directory):
+        directory.legal.slug = "law"
+        directory.legal.save()
+        response = client.get("/fr/sectors/legal/?country=be")
+        assert response.status_code == 301
+        assert response["Location"] == "/fr/sectors/law/?country=be"
+
+    def test_the_sitemap_lists_both_languages_with_alternates(self, client, directory):
+        content = sitemap_text(client)
+        locations = re.findall(r"<loc>(.*?)</loc>", content)
+        assert "http://testserver/countries/be/" in locations
+        assert "http://testserver/fr/countries/be/" in locations
+        assert (
+            '<xhtml:link rel="alternate" hreflang="fr" href="http://testserver/fr/countries/be/"/>'
+            in content
+        )
+
+    def test_dates_and_numbers_read_as_french(self, client, french_directory):
+        english = client.get("/initiatives/eu-health-petition/").content.decode()
+        french = client.get("/fr/initiatives/eu-health-petition/").content.decode()
+        assert "28 March 2020 – 30 April 2020" in english
+        assert "28 mars 2020 – 30 avril 2020" in french
+        assert "<dd>42,968</dd>" in english
+        assert "<dd>42\u202f968</dd>" in french
+        assert "Faits vérifiés pour la dernière fois le 28 mars 2020." in french
+
+    def test_the_french_feed_is_in_french(self, client, french_directory):
+        content = client.get("/fr/initiatives/feed/?country=be").content.decode()
+        assert 'xml:lang="fr"' in content
+        assert f"<title>Belgique{NBSP}: initiatives · Annuaire du pro bono</title>" in content
+        assert (
+            '<link href="http://testserver/fr/initiatives/?country=be" rel="alternate"/>' in content
+        )
+        assert "<title>Fiche eu-health-petition</title>" in content
+        english = client.get("/initiatives/feed/?country=be").content.decode()
+        assert 'xml:lang="en"' in english
+
+    def test_french_exports_keep_their_columns_and_link_to_french_pages(
+        self, client, french_directory
+    ):
+        english = b"".join(client.get("/initiatives/export.csv?country=be").streaming_content)
+        french = b"".join(client.get("/fr/initiatives/export.csv?country=be").streaming_content)
+        assert english.splitlines()[0] == french.splitlines()[0]
+        assert b"http://testserver/fr/initiatives/eu-health-petition/" in french
+        assert b"Fiche eu-health-petition" in french
+
+    def test_french_pages_link_french_pages_in_their_structured_data(
+        self, client, french_directory
+    ):
+        content = client.get("/fr/initiatives/eu-health-petition/").content.decode()
+        data = re.search(r'<script type="application/ld\+json">(.*?)</script>', content)[1]
+        assert '"url": "http://testserver/fr/initiatives/eu-health-petition/"' in data
+        assert '"name": "Belgique"' in data

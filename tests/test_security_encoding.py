@@ -61,84 +61,6 @@ def json_ld_blocks(html):
     return re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        "/",
-        "/initiatives/",
-        "/initiatives/?country=lu",
-        "/initiatives/?q=title",
-        "/initiatives/hostile/",
-        "/fr/initiatives/hostile/",
-        "/countries/lu/",
-        "/sectors/",
-        "/sectors/hostile-sector/",
-        "/facilitators/",
-        "/facilitators/hostile-lead/",
-        "/initiatives/feed/?country=lu",
-        "/sitemap-initiatives.xml",
-    ],
-)
-def test_markup_typed_by_an_editor_comes_out_as_text(client, hostile, url):
-    html = text_of(client.get(url))
-    assert "hostile" in html or "Title" in html
-    for raw in RAW:
-        assert raw not in html, url
-    assert "onerror=alert(1)>" not in html
-    for block in json_ld_blocks(html):
-        assert "<" not in block
-        assert ">" not in block
-        json.loads(block)
-
-
-def test_the_detail_page_shows_each_payload_escaped_and_no_template_code_runs(client, hostile):
-    html = text_of(client.get("/initiatives/hostile/"))
-    assert "Title &lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "Summary &quot;&gt;&lt;img src=x onerror=alert(1)&gt; it&#x27;s" in html
-    assert "{{ 7|add:1 }}{% now &#x27;Y&#x27; %}" in html
-    assert 'href="https://example.org/&quot;&gt;&lt;script&gt;alert(3)&lt;/script&gt;"' in html
-    assert 'href="https://example.org/?q=&#x27;onmouseover=alert(4)"' in html
-    (block,) = json_ld_blocks(html)
-    assert json.loads(block)["name"] == f"Title {SCRIPT}"
-
-
-def test_the_exports_give_the_text_as_typed_in_their_own_format(client, hostile):
-    (row,) = json.loads(text_of(client.get("/initiatives/export.json?country=lu")))
-    assert row["title"] == f"Title {SCRIPT}"
-    response = client.get("/initiatives/export.json?country=lu")
-    assert response["Content-Type"].startswith("application/json")
-    assert response["Content-Disposition"].startswith("attachment")
-    (row,) = csv.DictReader(io.StringIO(text_of(client.get("/initiatives/export.csv?country=lu"))))
-    assert row["summary"] == f"Summary {ATTRIBUTE} it's"
-
-
-def test_the_admin_changelist_escapes_what_editors_typed(editor_client, hostile):
-    response = editor_client.get(reverse("admin:initiatives_initiative_changelist"))
-    html = text_of(response)
-    assert "Title &lt;script&gt;alert(1)&lt;/script&gt;" in html
-    for raw in RAW:
-        assert raw not in html
-    change = text_of(
-        editor_client.get(reverse("admin:initiatives_initiative_change", args=[hostile.pk]))
-    )
-    assert "<script>alert(1)</script>" not in change
-
-
-@pytest.mark.parametrize(
-    "first",
-    [
-        *["=1+1", "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1"],
-        # Full-width forms, and the same after spaces or line breaks, which spreadsheets skip.
-        *["\uff1d1+1", "\uff0b1", "\uff0d1", "\uff20SUM(A1)", " =1+1", "  @A1", "\n=1+1"],
-    ],
-)
-def test_the_csv_export_neutralises_every_formula_start(client, directory, first):
-    make_initiative("Plain title", "formula", other_organisations=first, countries=["LU"])
-    (row,) = csv.DictReader(io.StringIO(text_of(client.get("/initiatives/export.csv?country=lu"))))
-    assert row["other_organisations"] == "'" + first
-    assert row["title"] == "Plain title"
-
-
 # Links readers follow: http and https only.
 
 URL_FIELDS = [
@@ -223,3 +145,87 @@ def test_no_unreviewed_way_around_autoescaping():
             key = (str(path.relative_to(ROOT)), match.group(0))
             found[key] = found.get(key, 0) + 1
     assert found == REVIEWED
+
+
+@pytest.mark.usefixtures("directory_built_once_per_class")
+class TestAHostileEntry:
+    """Pages, exports and the admin over the directory and an entry full of markup (`hostile`)."""
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "/",
+            "/initiatives/",
+            "/initiatives/?country=lu",
+            "/initiatives/?q=title",
+            "/initiatives/hostile/",
+            "/fr/initiatives/hostile/",
+            "/countries/lu/",
+            "/sectors/",
+            "/sectors/hostile-sector/",
+            "/facilitators/",
+            "/facilitators/hostile-lead/",
+            "/initiatives/feed/?country=lu",
+            "/sitemap-initiatives.xml",
+        ],
+    )
+    def test_markup_typed_by_an_editor_comes_out_as_text(self, client, hostile, url):
+        html = text_of(client.get(url))
+        assert "hostile" in html or "Title" in html
+        for raw in RAW:
+            assert raw not in html, url
+        assert "onerror=alert(1)>" not in html
+        for block in json_ld_blocks(html):
+            assert "<" not in block
+            assert ">" not in block
+            json.loads(block)
+
+    def test_the_detail_page_shows_each_payload_escaped_and_no_template_code_runs(
+        self, client, hostile
+    ):
+        html = text_of(client.get("/initiatives/hostile/"))
+        assert "Title &lt;script&gt;alert(1)&lt;/script&gt;" in html
+        assert "Summary &quot;&gt;&lt;img src=x onerror=alert(1)&gt; it&#x27;s" in html
+        assert "{{ 7|add:1 }}{% now &#x27;Y&#x27; %}" in html
+        assert 'href="https://example.org/&quot;&gt;&lt;script&gt;alert(3)&lt;/script&gt;"' in html
+        assert 'href="https://example.org/?q=&#x27;onmouseover=alert(4)"' in html
+        (block,) = json_ld_blocks(html)
+        assert json.loads(block)["name"] == f"Title {SCRIPT}"
+
+    def test_the_exports_give_the_text_as_typed_in_their_own_format(self, client, hostile):
+        (row,) = json.loads(text_of(client.get("/initiatives/export.json?country=lu")))
+        assert row["title"] == f"Title {SCRIPT}"
+        response = client.get("/initiatives/export.json?country=lu")
+        assert response["Content-Type"].startswith("application/json")
+        assert response["Content-Disposition"].startswith("attachment")
+        (row,) = csv.DictReader(
+            io.StringIO(text_of(client.get("/initiatives/export.csv?country=lu")))
+        )
+        assert row["summary"] == f"Summary {ATTRIBUTE} it's"
+
+    def test_the_admin_changelist_escapes_what_editors_typed(self, editor_client, hostile):
+        response = editor_client.get(reverse("admin:initiatives_initiative_changelist"))
+        html = text_of(response)
+        assert "Title &lt;script&gt;alert(1)&lt;/script&gt;" in html
+        for raw in RAW:
+            assert raw not in html
+        change = text_of(
+            editor_client.get(reverse("admin:initiatives_initiative_change", args=[hostile.pk]))
+        )
+        assert "<script>alert(1)</script>" not in change
+
+    @pytest.mark.parametrize(
+        "first",
+        [
+            *["=1+1", "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1"],
+            # Full-width forms, and the same after spaces or line breaks, which spreadsheets skip.
+            *["\uff1d1+1", "\uff0b1", "\uff0d1", "\uff20SUM(A1)", " =1+1", "  @A1", "\n=1+1"],
+        ],
+    )
+    def test_the_csv_export_neutralises_every_formula_start(self, client, directory, first):
+        make_initiative("Plain title", "formula", other_organisations=first, countries=["LU"])
+        (row,) = csv.DictReader(
+            io.StringIO(text_of(client.get("/initiatives/export.csv?country=lu")))
+        )
+        assert row["other_organisations"] == "'" + first
+        assert row["title"] == "Plain title"

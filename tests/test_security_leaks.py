@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -23,9 +22,8 @@ TEXT_FIELDS = ["title", "summary", "description", "figures_note", "other_organis
 
 
 @pytest.fixture
-def leaky_draft(db):
+def leaky_draft(seeded):
     """The seed content, and a draft whose every field, tag and country carries the marker."""
-    call_command("load_seed", verbosity=0)
     sector = Sector.objects.create(name=f"Sector {DRAFT_ONLY_SECTOR}", slug=DRAFT_ONLY_SECTOR)
     texts = {}
     for field in TEXT_FIELDS:
@@ -107,53 +105,6 @@ def assert_no_trace(client, urls, skip=()):
                 assert finder.count == 0, url
 
 
-def test_no_public_url_shows_a_trace_of_a_draft_to_a_reader(client, leaky_draft):
-    urls = public_urls(client)
-    assert len(urls) > 150
-    assert_no_trace(client, urls)
-    assert client.get(leaky_draft.get_absolute_url()).status_code == 404
-
-
-def test_the_draft_s_tag_country_and_sector_count_nothing(client, leaky_draft):
-    finder = client.get("/initiatives/").context["finder"]
-    options = {facet.name: {o.value: o for o in facet.options} for facet in finder.facets}
-    assert f"{MARK}-tag" not in options["tag"]
-    assert "is" not in options["country"]
-    assert options["sector"][DRAFT_ONLY_SECTOR].count == 0
-    sectors = {s.slug: s.initiative_count for s in client.get("/sectors/").context["sectors"]}
-    assert sectors[DRAFT_ONLY_SECTOR] == 0
-    assert "IS" not in [c.code for c in client.get("/countries/").context["countries"]]
-    pilnet = client.get("/facilitators/pilnet/").context["finder"]
-    assert leaky_draft not in pilnet.page.object_list
-    home = client.get("/").context["counts"]
-    assert home["initiatives"] == Initiative.objects.published().count()
-
-
-@pytest.mark.parametrize("permissions", [[], ["view_initiative", "change_initiative"]])
-def test_staff_who_may_not_publish_see_no_trace_of_a_draft_outside_its_preview(
-    client, leaky_draft, django_user_model, permissions
-):
-    staff = django_user_model.objects.create_user("stan", is_staff=True)
-    staff.user_permissions.set(Permission.objects.filter(codename__in=permissions))
-    client.force_login(staff)
-    preview = leaky_draft.get_absolute_url()
-    # Other entries' pages list no initiative; the French pages are the same views.
-    urls = [
-        url
-        for url in public_urls(client)
-        if not url.startswith("/fr/") and not re.match(r"/initiatives/[\w-]+/$", url)
-    ]
-    assert_no_trace(client, urls, skip=[preview])
-    response = client.get(preview)
-    if permissions:
-        # Anyone who may view drafts in the admin may preview them, privately and unindexed.
-        assert response.status_code == 200
-        assert response["Cache-Control"] == "private, no-store"
-        assert '<meta name="robots" content="noindex">' in body(response)
-    else:
-        assert response.status_code == 404
-
-
 @pytest.mark.parametrize("how", ["admin action", "save"])
 def test_unpublishing_takes_effect_on_the_next_request_whatever_the_cache(
     each_cache, directory, editor_client, how, django_capture_on_commit_callbacks
@@ -199,3 +150,52 @@ def test_unpublishing_takes_effect_on_the_next_request_whatever_the_cache(
             assert response.status_code == 200, url
             assert petition.slug not in body(response), url
         assert title not in body(response), url
+
+
+@pytest.mark.usefixtures("seed_loaded_once_per_class")
+class TestADraftInTheSeedContent:
+    """The seed content with a draft whose every field carries the marker (`leaky_draft`)."""
+
+    def test_no_public_url_shows_a_trace_of_a_draft_to_a_reader(self, client, leaky_draft):
+        urls = public_urls(client)
+        assert len(urls) > 150
+        assert_no_trace(client, urls)
+        assert client.get(leaky_draft.get_absolute_url()).status_code == 404
+
+    def test_the_draft_s_tag_country_and_sector_count_nothing(self, client, leaky_draft):
+        finder = client.get("/initiatives/").context["finder"]
+        options = {facet.name: {o.value: o for o in facet.options} for facet in finder.facets}
+        assert f"{MARK}-tag" not in options["tag"]
+        assert "is" not in options["country"]
+        assert options["sector"][DRAFT_ONLY_SECTOR].count == 0
+        sectors = {s.slug: s.initiative_count for s in client.get("/sectors/").context["sectors"]}
+        assert sectors[DRAFT_ONLY_SECTOR] == 0
+        assert "IS" not in [c.code for c in client.get("/countries/").context["countries"]]
+        pilnet = client.get("/facilitators/pilnet/").context["finder"]
+        assert leaky_draft not in pilnet.page.object_list
+        home = client.get("/").context["counts"]
+        assert home["initiatives"] == Initiative.objects.published().count()
+
+    @pytest.mark.parametrize("permissions", [[], ["view_initiative", "change_initiative"]])
+    def test_staff_who_may_not_publish_see_no_trace_of_a_draft_outside_its_preview(
+        self, client, leaky_draft, django_user_model, permissions
+    ):
+        staff = django_user_model.objects.create_user("stan", is_staff=True)
+        staff.user_permissions.set(Permission.objects.filter(codename__in=permissions))
+        client.force_login(staff)
+        preview = leaky_draft.get_absolute_url()
+        # Other entries' pages list no initiative; the French pages are the same views.
+        urls = [
+            url
+            for url in public_urls(client)
+            if not url.startswith("/fr/") and not re.match(r"/initiatives/[\w-]+/$", url)
+        ]
+        assert_no_trace(client, urls, skip=[preview])
+        response = client.get(preview)
+        if permissions:
+            # Anyone who may view drafts in the admin may preview them, privately and unindexed.
+            assert response.status_code == 200
+            assert response["Cache-Control"] == "private, no-store"
+            assert '<meta name="robots" content="noindex">' in body(response)
+        else:
+            assert response.status_code == 404
