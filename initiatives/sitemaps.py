@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from initiatives.models import Initiative, Sector
 from networks.models import Facilitator, Network
+from networks.views import listed_countries
 
 
 class BilingualSitemap(Sitemap):
@@ -45,8 +46,6 @@ class InitiativeSitemap(BilingualSitemap):
 
 class CountrySitemap(BilingualSitemap):
     def items(self):
-        from initiatives.views import listed_countries
-
         return listed_countries()
 
 

@@ -1,11 +1,17 @@
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django_countries import countries as all_countries
 
-from initiatives import structured_data
+from initiatives import facet_index, structured_data
 from initiatives.finder import PAGE_SIZE, PageLinks, finder_page
 from initiatives.slugs import follow_renamed_slugs
 from networks.models import Country, Facilitator, Membership, Network
+from networks.world_map import world_map
+from probono.caching import versioned_key
 from probono.i18n import collation_key
 
 WITH_NETWORKS = Prefetch("memberships", Membership.objects.select_related("network"))
@@ -47,4 +53,39 @@ def facilitator_detail(request, slug):
     }
     return finder_page(
         request, "networks/facilitator_detail.html", context, fixed={"facilitator": slug}
+    )
+
+
+def listed_countries():
+    """Countries with published initiatives or facilitators, counted (facet index)."""
+    return Country.objects.listed(facet_index.current().counts("country"))
+
+
+def country_list(request):
+    countries = sorted(listed_countries(), key=lambda country: collation_key(country.name))
+    context = {"countries": countries, "world_map": world_map(countries)}
+    return render(request, "networks/country_list.html", context)
+
+
+def country_detail(request, code):
+    if len(code) != 2 or not all_countries.alpha2(code):
+        raise Http404("No such country code.")
+    if code != code.lower():
+        query = request.META.get("QUERY_STRING", "")
+        url = reverse("country_detail", args=[code.lower()]) + (f"?{query}" if query else "")
+        return redirect(url, permanent=True)
+    # A data migration made a row for every ISO code, so a valid code needs no query.
+    country = Country(code=code.upper())
+    return finder_page(
+        request,
+        "networks/country_detail.html",
+        {
+            "country": country,
+            # Read only when the template's fragment cache has no copy for this data version.
+            "facilitators": Facilitator.objects.in_country(country.code),
+            "facilitators_cache_key": versioned_key(
+                "country-facilitators", get_language(), country.code
+            ),
+        },
+        fixed={"country": country.code},
     )

@@ -20,7 +20,6 @@ several processes must agree, shared by every release (settings.CACHES).
 import hashlib
 import time
 
-from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.http import HttpResponseNotModified
@@ -36,14 +35,14 @@ WAIT_FOR, WAIT_STEP = 2.0, 0.02
 LOCK_TIMEOUT = 30
 # The finder's in-place updates ask for a fragment with this header.
 FRAGMENT_HEADER = "HTTP_X_REQUESTED_WITH"
-# A reader's request reads the versions once: every key it builds then agrees.
-_this_request = Local()
 
 
 def versions():
-    """(data version, removal version), read together."""
-    if (known := getattr(_this_request, "versions", None)) is not None:
-        return known
+    """(data version, removal version), read together.
+
+    Read afresh by each key, so a write that commits while a page renders may give the page's
+    later parts the new versions: harmless, since the page itself is kept under the versions
+    read before it began, which that write has left behind."""
     shared = caches["versions"]
     found = shared.get_many([DATA_VERSION, REMOVAL_VERSION])
     if len(found) < 2:
@@ -111,11 +110,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not self.cacheable_request(request):
             return self.get_response(request)
-        _this_request.versions = versions()
-        try:
-            return self.cached_response(request)
-        finally:
-            del _this_request.versions
+        return self.cached_response(request)
 
     def cached_response(self, request):
         data, removal = versions()

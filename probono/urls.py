@@ -10,19 +10,20 @@ from initiatives.feeds import InitiativeFeed
 from initiatives.sitemaps import SITEMAPS
 from networks import views as network_views
 from probono import health
+from probono import views as site_views
 
 XML = "application/xml; charset=utf-8"
 
 # The public pages, feeds and exports: English at the root, French under /fr/. A path without a
 # prefix is always English, whatever the browser asks for, so that a shared link opens as sent.
 urlpatterns = i18n_patterns(
-    path("", initiative_views.home, name="home"),
+    path("", site_views.home, name="home"),
     path("initiatives/", initiative_views.initiative_list, name="initiative_list"),
     path("initiatives/feed/", InitiativeFeed(), name="initiative_feed"),
     path("initiatives/export.<str:format>", exports.export, name="initiative_export"),
     path("initiatives/<slug:slug>/", initiative_views.initiative_detail, name="initiative_detail"),
-    path("countries/", initiative_views.country_list, name="country_list"),
-    path("countries/<str:code>/", initiative_views.country_detail, name="country_detail"),
+    path("countries/", network_views.country_list, name="country_list"),
+    path("countries/<str:code>/", network_views.country_detail, name="country_detail"),
     path("sectors/", initiative_views.sector_list, name="sector_list"),
     path("sectors/<slug:slug>/", initiative_views.sector_detail, name="sector_detail"),
     path("networks/", network_views.network_list, name="network_list"),
@@ -48,7 +49,7 @@ urlpatterns += [
         {"sitemaps": SITEMAPS, "content_type": XML},
         name="sitemap_section",
     ),
-    path("robots.txt", initiative_views.robots_txt, name="robots_txt"),
+    path("robots.txt", site_views.robots_txt, name="robots_txt"),
     path("healthz", health.healthz, name="healthz"),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]

@@ -6,8 +6,8 @@ import re
 import pytest
 
 from initiatives.models import Initiative, Sector
-from initiatives.views import listed_countries
 from networks.models import Facilitator, Network
+from networks.views import listed_countries
 from tests.conftest import make_initiative, sitemap_pages
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seed_loaded_once")]

@@ -9,8 +9,9 @@ from django.conf import settings
 from django.core.management import call_command
 
 from initiatives.models import Initiative
-from initiatives.views import listed_countries, sectors_with_counts
+from initiatives.views import sectors_with_counts
 from networks.models import Facilitator, Network
+from networks.views import listed_countries
 from tests.browser.conftest import PAGE_TYPES
 
 pytestmark = pytest.mark.django_db

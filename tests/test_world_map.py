@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django_countries import countries as all_countries
 
-from initiatives.views import listed_countries
+from networks.views import listed_countries
 from networks.world_map import shade_of_count, shapes, world_map
 from tests.conftest import make_initiative
 
