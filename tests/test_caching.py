@@ -18,7 +18,8 @@ from initiatives.models import Initiative, Sector
 from probono import caching
 from probono.cache import RedisCache
 from probono.release import LEFT_OUT, SOURCES, code_version
-from tests.conftest import REDIS, flush_caches, make_initiative
+from tests.conftest import REDIS, flush_caches
+from tests.directory import make_initiative
 
 pytestmark = pytest.mark.django_db
 

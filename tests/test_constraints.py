@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from initiatives.models import Initiative, Sector
 from networks.models import Country, Facilitator, Membership
-from tests.conftest import make_initiative
+from tests.directory import make_initiative
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ import pytest
 from initiatives.models import Initiative, Sector
 from networks.models import Facilitator, Network
 from networks.views import listed_countries
-from tests.conftest import make_initiative, sitemap_pages
+from tests.conftest import sitemap_pages
+from tests.directory import make_initiative
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seed_loaded_once")]
 

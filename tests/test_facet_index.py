@@ -15,7 +15,8 @@ from initiatives.filters import InitiativeFilter
 from initiatives.finder import Finder
 from initiatives.models import FacetIndexState, Initiative, Sector
 from networks.models import Facilitator, Membership, Network
-from tests.conftest import flush_caches, make_initiative
+from tests.conftest import flush_caches
+from tests.directory import make_initiative
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("directory_built_once")]
 

@@ -9,7 +9,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tests.conftest import make_initiative, shown_slugs
+from tests.conftest import shown_slugs
+from tests.directory import make_initiative
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("directory_built_once")]
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from initiatives.filters import FILTERS
 from initiatives.models import Initiative, Sector
-from tests.conftest import make_initiative, shown_slugs
+from tests.conftest import shown_slugs
+from tests.directory import make_initiative
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("directory_built_once")]
 

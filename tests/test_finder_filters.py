@@ -11,7 +11,8 @@ import pytest
 from django.db import connection
 
 from initiatives import finder
-from tests.conftest import make_initiative, shown_slugs
+from tests.conftest import shown_slugs
+from tests.directory import make_initiative
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("directory_built_once")]
 

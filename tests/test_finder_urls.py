@@ -9,7 +9,8 @@ import pytest
 from initiatives import sitemaps
 from initiatives.models import Initiative
 from networks.models import Membership
-from tests.conftest import make_initiative, notices, shown_slugs, sitemap_pages, sitemap_text
+from tests.conftest import notices, shown_slugs, sitemap_pages, sitemap_text
+from tests.directory import make_initiative
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("directory_built_once")]
 

@@ -15,7 +15,7 @@ from django.utils import translation
 from initiatives.models import Crisis, Initiative, Sector
 from initiatives.templatetags.translated import LANGUAGE_MARKS
 from networks.models import Facilitator, Network
-from tests.conftest import make_initiative
+from tests.directory import make_initiative
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,8 @@ from django.utils import translation
 
 from initiatives.models import Initiative, Sector
 from networks.models import Facilitator, Network
-from tests.conftest import make_initiative, sitemap_text
+from tests.conftest import sitemap_text
+from tests.directory import make_initiative
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 PLACEHOLDER = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?[sdif%]")

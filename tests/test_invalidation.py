@@ -18,7 +18,8 @@ from taggit.models import Tag
 
 from initiatives.models import Initiative, Sector
 from probono import caching
-from tests.conftest import admin_form_data, make_initiative
+from tests.conftest import admin_form_data
+from tests.directory import make_initiative
 from tests.test_admin_import_export import INITIATIVES, csv_text, import_file, initiative_row
 
 # Each test's writes commit for real; the countries the migrations made are restored after.

@@ -12,7 +12,7 @@ from django.db.migrations.executor import MigrationExecutor
 from taggit.models import Tag
 
 from initiatives.models import Initiative
-from tests.conftest import make_initiative
+from tests.directory import make_initiative
 
 # The directory's content: what a backup must keep. The facet index is worked out from it, and
 # rebuilt whenever a dump is loaded.

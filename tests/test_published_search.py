@@ -8,7 +8,7 @@ from django.db.models.functions import Concat
 
 from initiatives import search
 from initiatives.models import Initiative, PublishedSearch
-from tests.conftest import make_initiative
+from tests.directory import make_initiative
 
 pytestmark = [
     pytest.mark.django_db,

@@ -10,14 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from initiatives import facet_index
 from networks.models import Facilitator, Membership
 from probono import caching
-from tests.conftest import (
+from tests.conftest import rolled_back_after, shown_slugs
+from tests.directory import (
     create_covid,
     create_facilitator,
     create_legal,
     create_network,
     make_initiative,
-    rolled_back_after,
-    shown_slugs,
 )
 
 pytestmark = pytest.mark.django_db

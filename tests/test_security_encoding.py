@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from initiatives.models import Initiative, Sector
 from networks.models import Facilitator, Network
-from tests.conftest import make_initiative
+from tests.directory import make_initiative
 from tests.test_admin import form_data
 
 pytestmark = pytest.mark.django_db

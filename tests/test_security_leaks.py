@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from initiatives.models import Initiative, Sector
 from networks.models import Facilitator
-from tests.conftest import make_initiative, sitemap_pages, sitemap_text
+from tests.conftest import sitemap_pages, sitemap_text
+from tests.directory import make_initiative
 
 pytestmark = pytest.mark.django_db
 

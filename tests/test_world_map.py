@@ -8,7 +8,7 @@ from django_countries import countries as all_countries
 
 from networks.views import listed_countries
 from networks.world_map import shade_of_count, shapes, world_map
-from tests.conftest import make_initiative
+from tests.directory import make_initiative
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from initiatives.models import Initiative
 from tests.browser.conftest import result_titles, tick
-from tests.conftest import make_initiative
+from tests.directory import make_initiative
 
 pytestmark = [
     pytest.mark.browser,
