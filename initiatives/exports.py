@@ -109,9 +109,14 @@ class Echo:
         return value
 
 
+# UTF-8's byte-order mark: without it Excel reads the file as Windows-1252 and every accent
+# comes out garbled ("europÃ©enne"); Python's "utf-8-sig", LibreOffice and pandas skip it.
+BYTE_ORDER_MARK = "\ufeff"
+
+
 def csv_lines(rows):
     writer = csv.writer(Echo())
-    yield writer.writerow(COLUMNS)
+    yield BYTE_ORDER_MARK + writer.writerow(COLUMNS)
     for data in rows:
         yield writer.writerow([csv_cell(data[column]) for column in COLUMNS])
 

@@ -1,6 +1,7 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from initiatives import sentence
@@ -10,11 +11,21 @@ from initiatives.listing import listed
 FEED_SIZE = 50
 
 
-class InitiativeFeed(Feed):
-    """The newest initiatives of any filtered view: /initiatives/feed/ takes the finder's
-    parameters."""
+class PlainTextAtom(Atom1Feed):
+    """Atom whose summaries say what they are, plain text (RFC 4287 3.1.1), where Django marks
+    every summary as HTML: a summary saying "P&G" would otherwise read as broken markup."""
 
-    feed_type = Atom1Feed
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"]:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
+class InitiativeFeed(Feed):
+    """The first initiatives of any filtered view, in its order: /initiatives/feed/ takes the
+    finder's parameters, sort included."""
+
+    feed_type = PlainTextAtom
 
     def get_object(self, request):
         return Finder(request)
@@ -29,12 +40,16 @@ class InitiativeFeed(Feed):
         return reverse("initiative_feed") + finder.query.querystring(page=1)
 
     def subtitle(self, finder):
-        return _("The newest published initiatives: %s.") % sentence.describe(finder, count=None)
+        return _("%(view)s, as listed in the Pro Bono Directory.") % {
+            "view": capfirst(sentence.describe(finder, count=finder.count))
+        }
+
+    def author_name(self, finder):
+        # RFC 4287 4.1.1: every entry has an author, its own (the lead) or the feed's.
+        return _("Pro Bono Directory")
 
     def items(self, finder):
-        return listed(
-            finder.filterset.qs.for_listing().order_by("-published_at", "-pk")[:FEED_SIZE]
-        )
+        return listed(finder.results.for_listing()[:FEED_SIZE])
 
     def item_title(self, initiative):
         return initiative.title

@@ -1,4 +1,11 @@
-"""schema.org descriptions of detail pages, for search engines and link previews."""
+"""schema.org descriptions of detail pages, for search engines and link previews.
+
+An initiative is a schema.org Project, a kind of Organization: it is run by its facilitator or
+network (parentOrganization), lasts from foundingDate to dissolutionDate, and its source is a
+CreativeWork about it (subjectOf). Project has no startDate, organizer or citation.
+"""
+
+from django.utils.translation import gettext as _
 
 
 def organisation(facilitator, request):
@@ -17,6 +24,8 @@ def for_facilitator(facilitator, request):
     data["description"] = facilitator.description
     if facilitator.founded_year:
         data["foundingDate"] = str(facilitator.founded_year)
+    if facilitator.closed_year:
+        data["dissolutionDate"] = str(facilitator.closed_year)
     if facilitator.headquarters_country:
         data["address"] = {
             "@type": "PostalAddress",
@@ -45,16 +54,29 @@ def for_initiative(initiative, request):
             {"@type": "Country", "name": str(country.name), "identifier": country.code}
             for country in initiative.listed_countries
         ],
-        "keywords": [tag.name for tag in initiative.listed_tags],
+        # The page's language first (sectors and kind are translated), then the tags as typed.
+        "keywords": [
+            *(str(sector.name) for sector in initiative.listed_sectors),
+            str(initiative.get_kind_display()),
+            *(tag.name for tag in initiative.listed_tags),
+        ],
     }
     if initiative.facilitator:
-        data["organizer"] = organisation(initiative.facilitator, request)
+        data["parentOrganization"] = organisation(initiative.facilitator, request)
     elif initiative.network:
-        data["organizer"] = {"@type": "Organization", "name": initiative.network.name}
+        data["parentOrganization"] = {
+            "@type": "Organization",
+            "name": initiative.network.name,
+            "url": request.build_absolute_uri(initiative.network.get_absolute_url()),
+        }
     if initiative.started_on:
-        data["startDate"] = initiative.started_on.isoformat()
+        data["foundingDate"] = initiative.started_on.isoformat()
     if initiative.ended_on:
-        data["endDate"] = initiative.ended_on.isoformat()
+        data["dissolutionDate"] = initiative.ended_on.isoformat()
     if initiative.source_url:
-        data["citation"] = initiative.source_url
+        data["subjectOf"] = {
+            "@type": "CreativeWork",
+            "name": _("Source"),
+            "url": initiative.source_url,
+        }
     return data

@@ -1,6 +1,7 @@
 """Site-wide guards over the seed content: every public page answers, with one h1, and no
 draft shows anywhere."""
 
+import itertools
 import re
 
 import pytest
@@ -32,6 +33,14 @@ def test_every_public_page_answers_with_exactly_one_h1(client, seeded):
         response = client.get(url)
         assert response.status_code == 200, url
         assert len(re.findall(rb"<h1[ >]", response.content)) == 1, url
+
+
+def test_no_public_page_skips_a_heading_level(client, seeded):
+    # Screen readers list a page by its headings: an h3 right under the h1 reads as a gap.
+    for url in [*public_urls(), "/facilitators/?page=2", "/fr/facilitators/"]:
+        levels = [int(level) for level in re.findall(rb"<h([1-6])[ >]", client.get(url).content)]
+        deeper = [(a, b) for a, b in itertools.pairwise(levels) if b > a + 1]
+        assert not deeper, (url, levels)
 
 
 def test_a_draft_appears_on_no_public_page_feed_export_or_sitemap(client, seeded):

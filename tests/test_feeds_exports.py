@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from initiatives.models import Initiative
 from tests.conftest import shown_slugs
 from tests.directory import make_initiative
 
@@ -42,7 +43,7 @@ def tool_link(response, label):
 def streamed(response):
     assert response.status_code == 200
     assert response.streaming
-    return b"".join(response.streaming_content).decode()
+    return b"".join(response.streaming_content).decode("utf-8-sig")
 
 
 def feed(client, url):
@@ -184,6 +185,42 @@ def test_it_describes_each_initiative_in_the_feed(client, directory):
     assert [c.get("term") for c in entry.findall(f"{ATOM}category")] == ["Mental health"]
 
 
+@pytest.mark.parametrize("url", VIEWS)
+def test_the_feed_lists_the_view_in_its_order(client, directory, url):
+    page = client.get(url)
+    assert feed_slugs(feed(client, tool_link(page, "Atom feed"))) == shown_slugs(page)
+
+
+def test_every_entry_has_an_author_its_lead_s_or_the_feed_s(client, directory):
+    root = feed(client, "/initiatives/feed/")
+    assert root.find(f"{ATOM}author/{ATOM}name").text == "Pro Bono Directory"
+    authors = {
+        entry.find(f"{ATOM}title").text: entry.findtext(f"{ATOM}author/{ATOM}name")
+        for entry in root.iter(f"{ATOM}entry")
+    }
+    # The help desk is run by a network, every other by a facilitator.
+    assert authors["Legal help desk for refugees"] == "European Pro Bono Alliance"
+    assert authors["Helpline for nurses"] == "Taproot Foundation"
+
+
+def test_summaries_are_plain_text_and_keep_what_was_typed(client, directory):
+    Initiative.objects.filter(pk=directory.helpline.pk).update(
+        summary="P&G staff <b>listen</b> to nurses."
+    )
+    root = feed(client, "/initiatives/feed/?country=us")
+    (entry,) = root.iter(f"{ATOM}entry")
+    summary = entry.find(f"{ATOM}summary")
+    assert summary.get("type") == "text"
+    assert summary.text == "P&G staff <b>listen</b> to nurses."
+
+
+def test_the_subtitle_says_what_the_view_holds(client, directory):
+    root = feed(client, "/initiatives/feed/?country=be&sector=legal")
+    assert root.find(f"{ATOM}subtitle").text == (
+        "2 legal initiatives in Belgium, as listed in the Pro Bono Directory."
+    )
+
+
 # CSV and JSON
 
 
@@ -193,6 +230,10 @@ def test_it_streams_the_csv_export_as_an_attachment(client, directory):
     assert response.streaming is True
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="initiatives.csv"'
+    # Excel reads UTF-8 only after its byte-order mark, and the mark only at the very start.
+    text = b"".join(response.streaming_content).decode()
+    assert text.startswith("\ufeffslug,")
+    assert text.count("\ufeff") == 1
 
 
 def test_it_streams_the_json_export_as_an_attachment(client, directory):

@@ -8,7 +8,7 @@ import pytest
 
 from initiatives import sitemaps
 from initiatives.models import Initiative
-from networks.models import Membership
+from networks.models import Facilitator, Membership
 from tests.conftest import notices, shown_slugs, sitemap_pages, sitemap_text
 from tests.directory import make_initiative
 
@@ -357,26 +357,45 @@ def test_it_names_the_sitemap_in_robots_txt(client, db):
 # JSON-LD
 
 
-def test_it_describes_an_initiative_as_a_project_organised_by_its_facilitator(client, directory):
+def test_it_describes_an_initiative_as_a_project_run_by_its_facilitator(client, directory):
     data = json_ld(client.get("/initiatives/eu-health-petition/"))
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "Project"
     assert data["name"] == "Petition to the EU health ministers"
     assert data["url"] == "http://testserver/initiatives/eu-health-petition/"
-    assert data["organizer"] == {
+    assert data["parentOrganization"] == {
         "@type": "NGO",
         "name": "The Good Lobby",
         "url": "http://testserver/facilitators/the-good-lobby/",
     }
-    assert data["startDate"] == "2020-03-28"
-    assert data["endDate"] == "2020-04-30"
+    # Project is an Organization: no startDate, endDate, organizer or citation.
+    assert data["foundingDate"] == "2020-03-28"
+    assert data["dissolutionDate"] == "2020-04-30"
+    assert data["subjectOf"] == {
+        "@type": "CreativeWork",
+        "name": "Source",
+        "url": "https://example.org/source",
+    }
+    assert data["keywords"] == ["Legal", "Advocacy campaign", "petition"]
+    assert not {"startDate", "endDate", "organizer", "citation"} & data.keys()
 
 
-def test_it_describes_a_network_run_initiative_as_organised_by_the_network(client, directory):
+def test_it_describes_a_network_run_initiative_as_run_by_the_network(client, directory):
     data = json_ld(client.get("/initiatives/refugee-help-desk/"))
     assert data["@type"] == "Project"
-    assert data["organizer"]["@type"] == "Organization"
-    assert data["organizer"]["name"] == "European Pro Bono Alliance"
+    assert data["parentOrganization"] == {
+        "@type": "Organization",
+        "name": "European Pro Bono Alliance",
+        "url": "http://testserver/networks/european-pro-bono-alliance/",
+    }
+
+
+def test_it_gives_a_closed_facilitator_its_dissolution_date(client, directory):
+    Facilitator.objects.filter(pk=directory.lab.pk).update(
+        is_active=False, founded_year=2014, closed_year=2025
+    )
+    data = json_ld(client.get("/facilitators/pro-bono-lab/"))
+    assert (data["foundingDate"], data["dissolutionDate"]) == ("2014", "2025")
 
 
 def test_it_describes_a_facilitator_as_an_ngo_member_of_its_networks(client, directory):

@@ -300,7 +300,7 @@ def test_feeds_and_exports_follow_the_page_language(client, helpline, english_on
     assert rows["emergency-law"]["title"] == "Lawyers explained the emergency law"
 
     export = get(client, "en", "initiative_export", "csv")
-    text = b"".join(export.streaming_content).decode()
+    text = b"".join(export.streaming_content).decode("utf-8-sig")
     rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(text))}
     assert rows["nurses-helpline"]["title"] == "Psychologists listened to nurses"
 

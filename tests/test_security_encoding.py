@@ -53,7 +53,7 @@ def hostile(directory):
 
 def text_of(response):
     if response.streaming:
-        return b"".join(response.streaming_content).decode()
+        return b"".join(response.streaming_content).decode("utf-8-sig")
     return response.content.decode()
 
 
