@@ -1,3 +1,4 @@
+import html
 import re
 
 import pytest
@@ -5,6 +6,7 @@ from django.urls import reverse
 
 from initiatives.models import Initiative
 from networks.models import Facilitator
+from tests.conftest import shown_slugs
 
 pytestmark = pytest.mark.django_db
 
@@ -54,9 +56,26 @@ def test_it_shows_an_initiatives_partners_and_tags_in_alphabetical_order(client,
         '<a href="/facilitators/empact/">Empact</a>, <a href="/facilitators/pilnet/">PILnet</a>'
     )
     assert f"<dt>With</dt><dd>{partners}</dd>" in content
-    chips = re.findall(r'<li><span class="chip">([^<]*)</span></li>', content)
+    chips = re.findall(r'<li><a class="chip" href="[^"]*">([^<]*)</a></li>', content)
     assert chips == ["Advocacy", "health", "petition"]
-    assert '"keywords": ["Advocacy", "health", "petition"]' in content
+    # Sector and kind first, then the tags in the same order.
+    assert '"keywords": ["Legal", "Advocacy campaign", "Advocacy", "health", "petition"]' in content
+
+
+def test_an_initiative_s_kind_crisis_and_tags_lead_to_the_lists_they_filter(client, directory):
+    expected = {
+        "/initiatives/?kind=hackathon": {"ukraine-hackathon"},
+        "/initiatives/?crisis=war-in-ukraine": {"ukraine-hackathon", "refugee-help-desk"},
+        "/initiatives/?tag=hackathon": {"ukraine-hackathon"},
+    }
+    for language in ["", "/fr"]:
+        page = client.get(f"{language}/initiatives/ukraine-hackathon/").content.decode()
+        for link in expected:
+            assert f'href="{html.escape(language + link)}"' in page, (language, link)
+    for link, slugs in expected.items():
+        response = client.get(link)
+        assert response.status_code == 200, link  # the canonical address: no redirect
+        assert set(shown_slugs(response)) == slugs, link
 
 
 def test_it_hides_a_draft_initiative(client, draft):
