@@ -9,7 +9,7 @@ CATALOGUE := locale/fr/LC_MESSAGES/django
 # Local development runs with DEBUG on and an embedded SQLite database unless told otherwise.
 export DEBUG ?= true
 
-.PHONY: run test install install-test migrate seed messages lint format check clean map bench observatory
+.PHONY: run test install install-test migrate seed messages lint format check clean map bench observatory vnu
 .PHONY: lint-docker lint-migrations drills restore-drill loadtest restart-drill
 
 run: install migrate seed
@@ -56,9 +56,18 @@ seed: install
 
 # The browser tests run in a process of their own: their live server and Playwright's event
 # loop share nothing with the rest of the suite's database connections and caches.
-test: install-test
+test: install-test vnu
 	DEBUG=false $(BIN)/pytest --ignore=tests/browser $(PYTEST_ARGS)
 	DEBUG=false $(BIN)/pytest tests/browser $(PYTEST_ARGS)
+
+# The W3C's Nu Html Checker (vnu.jar), as pinned in scripts/vnu/package-lock.json, for
+# tests/test_crawl.py; needs npm (to install) and java (to run).
+vnu: .vnu/node_modules/vnu-jar/build/dist/vnu.jar
+
+.vnu/node_modules/vnu-jar/build/dist/vnu.jar: scripts/vnu/package.json scripts/vnu/package-lock.json
+	mkdir -p .vnu && cp scripts/vnu/package.json scripts/vnu/package-lock.json .vnu/
+	cd .vnu && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 check: install-test
 	DEBUG=false SECRET_KEY=check-only $(BIN)/python manage.py check
@@ -105,7 +114,7 @@ restore-drill: install-test
 	DEBUG=false $(BIN)/python -m ops.restore_drill
 
 # 20 000 initiatives under wrk for 60 s (LOADTEST_DURATION): no 5xx, no connection error.
-loadtest: install-test
+loadtest: install-test vnu
 	DEBUG=false $(BIN)/python -m ops.loadtest
 
 # PostgreSQL (a cluster of its own, on a free port) stopped and started again under load.

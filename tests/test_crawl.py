@@ -1,8 +1,13 @@
-"""Site-wide guards over the seed content: every public page answers, with one h1, and no
-draft shows anywhere."""
+"""Site-wide guards over the seed content: every public page answers, with one h1, headings in
+order and no HTML error, and no draft shows anywhere."""
 
 import itertools
+import json
+import os
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -73,3 +78,36 @@ def test_a_draft_appears_on_no_public_page_feed_export_or_sitemap(client, seeded
         assert f"Title {MARKER}".encode() not in body, url
         assert f"tag-{MARKER}".encode() not in body or url.startswith("/initiatives/?tag="), url
     assert client.get(f"/initiatives/slug-{MARKER}/").status_code == 404
+
+
+# The W3C's Nu Html Checker, pinned in scripts/vnu/package-lock.json (`make vnu`).
+VNU = Path(__file__).resolve().parent.parent / ".vnu/node_modules/vnu-jar/build/dist/vnu.jar"
+
+
+def test_every_public_page_passes_the_nu_html_checker(client, seeded, tmp_path):
+    if not (VNU.exists() and shutil.which("java")):
+        reason = "the Nu Html Checker needs java and `make vnu`"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI runs every check, but {reason}.")
+        pytest.skip(reason)
+    urls = public_urls()
+    urls += ["/fr" + url for url in urls]
+    urls += ["/initiatives/?country=fr&sector=legal-services&q=covid", "/no-such-page/"]
+    pages = {}
+    for number, url in enumerate(urls):
+        path = tmp_path / f"{number}.html"
+        path.write_bytes(client.get(url).content)
+        pages[path.name] = url
+    files = sorted(str(path) for path in tmp_path.glob("*.html"))
+    checked = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    errors = [
+        f"{pages[Path(message['url']).name]}:{message.get('lastLine')}: {message['message']}"
+        for message in json.loads(checked.stderr)["messages"]
+    ]
+    assert len(pages) > 160
+    assert errors == []
