@@ -231,7 +231,7 @@ def test_it_sorts_by_title(client, directory):
 def test_it_sorts_a_search_by_relevance_by_default(client, directory):
     # "nurses" is in the helpline's title and tags, and only in the hackathon's summary.
     response = client.get("/initiatives/?q=nurses")
-    assert 'value="relevance" selected' in response.content.decode()
+    assert '<option value="" selected>Relevance</option>' in response.content.decode()
     if connection.vendor == "postgresql":
         assert shown_slugs(response) == [HELPLINE, HACKATHON]
     else:
@@ -260,7 +260,18 @@ def test_it_sorts_a_search_by_another_order_when_asked(client, directory):
 def test_it_offers_relevance_only_with_a_search(client, directory):
     content = client.get("/initiatives/").content.decode()
     assert 'value="relevance"' not in content
-    assert 'value="newest" selected' in content
+    # The default order is selected, and sends no value.
+    assert '<option value="" selected>Newest first</option>' in content
+
+
+def test_a_first_search_from_the_form_is_ranked_by_relevance(client, directory):
+    content = client.get("/initiatives/").content.decode()
+    sort = re.search(r'<option value="([^"]*)" selected>', content)[1]
+    # What the browser sends when a reader types a search into the form and presses Enter.
+    response = client.get("/initiatives/", {"q": "nurses", "sort": sort}, follow=True)
+    assert response.redirect_chain == [("/initiatives/?q=nurses", 301)]
+    assert response.context["finder"].query.sort == "relevance"
+    assert '<option value="" selected>Relevance</option>' in response.content.decode()
 
 
 # Pages
