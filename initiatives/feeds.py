@@ -41,7 +41,7 @@ class InitiativeFeed(Feed):
 
     def subtitle(self, finder):
         return _("%(view)s, as listed in the Pro Bono Directory.") % {
-            "view": capfirst(sentence.describe(finder, count=finder.count))
+            "view": capfirst(sentence.describe(finder, count=None))
         }
 
     def author_name(self, finder):

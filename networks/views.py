@@ -25,11 +25,16 @@ def network_list(request):
 @follow_renamed_slugs(lambda request: Network.objects.all())
 def network_detail(request, slug):
     network = get_object_or_404(Network, slug=slug)
-    memberships = network.memberships.select_related("facilitator").order_by("facilitator__name")
+    memberships = network.memberships.select_related("facilitator").prefetch_related(
+        "facilitator__countries"
+    )
     covered = Country.objects.filter(facilitators__memberships__network=network).distinct()
     context = {
         "network": network,
-        "memberships": memberships,
+        # In the dictionary order of the reader's language: "Önkéntes" among the O's.
+        "memberships": sorted(
+            memberships, key=lambda membership: collation_key(membership.facilitator.name)
+        ),
         "countries": sorted(covered, key=lambda country: collation_key(country.name)),
     }
     return finder_page(request, "networks/network_detail.html", context, fixed={"network": slug})

@@ -217,7 +217,7 @@ def test_summaries_are_plain_text_and_keep_what_was_typed(client, directory):
 def test_the_subtitle_says_what_the_view_holds(client, directory):
     root = feed(client, "/initiatives/feed/?country=be&sector=legal")
     assert root.find(f"{ATOM}subtitle").text == (
-        "2 legal initiatives in Belgium, as listed in the Pro Bono Directory."
+        "Legal initiatives in Belgium, as listed in the Pro Bono Directory."
     )
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from initiatives.models import Initiative
-from networks.models import Facilitator
+from networks.models import Facilitator, Membership
 from tests.conftest import shown_slugs
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +76,28 @@ def test_an_initiative_s_kind_crisis_and_tags_lead_to_the_lists_they_filter(clie
         response = client.get(link)
         assert response.status_code == 200, link  # the canonical address: no redirect
         assert set(shown_slugs(response)) == slugs, link
+
+
+def test_a_network_lists_its_members_in_dictionary_order_with_their_countries(
+    client, facilitator, network
+):
+    for name, slug, countries in [
+        ("Önkéntes Központ", "onkentes", ["HU"]),
+        ("iVolunteer", "ivolunteer", ["IN"]),
+        ("Empact", "empact", ["SG", "MY"]),
+    ]:
+        member = Facilitator.objects.create(name=name, slug=slug)
+        member.countries.set(countries)
+        Membership.objects.create(facilitator=member, network=network)
+    for language, belgium, malaysia, singapore in [
+        ("", "Belgium", "Malaysia", "Singapore"),
+        ("/fr", "Belgique", "Malaisie", "Singapour"),
+    ]:
+        content = client.get(f"{language}/networks/global-pro-bono-network/").content.decode()
+        members = re.findall(r'<li><a href="[^"]*/facilitators/([\w-]+)/">', content)
+        assert members == ["empact", "ivolunteer", "onkentes", "the-good-lobby"], language
+        assert f'Empact</a> <span class="count">{malaysia}, {singapore}</span>' in content
+        assert f'The Good Lobby</a> <span class="count">{belgium}, ' in content
 
 
 def test_it_hides_a_draft_initiative(client, draft):

@@ -85,8 +85,8 @@ class TestThirtyInitiatives:
             # the sector, then as the list
             ("/sectors/legal/", 13),
             ("/networks/", 1),
-            # network, countries covered, then as the list, and the memberships
-            ("/networks/global-pro-bono-network/", 15),
+            # network, countries covered, then as the list, the memberships and their countries
+            ("/networks/global-pro-bono-network/", 16),
             # count, page, their countries, memberships with networks
             ("/facilitators/", 4),
             # facilitator, its countries, its memberships, then as the list
