@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from initiatives import facet_index
+from initiatives.finder import ORDERINGS
 from initiatives.listing import listed
 from initiatives.models import Initiative
 from initiatives.views import sectors_with_counts
@@ -23,15 +24,26 @@ def home(request):
             "facilitators": Facilitator.objects.count(),
             "countries": sum(1 for country in countries if country.initiative_count),
         },
-        "latest": listed(
-            Initiative.objects.published().for_listing().order_by("-published_at", "-pk")[:6]
-        ),
+        **latest_initiatives(),
         "top_countries": countries[:12],
         "world_map": world_map(countries),
         "sectors": sectors_with_counts(),
         "networks": Network.objects.all(),
     }
     return render(request, "home.html", context)
+
+
+def latest_initiatives(size=6):
+    """The most recent work (by start, as the list's default order) and the entries most
+    recently added to the directory, which may be older work: six of each, as cards."""
+    published = Initiative.objects.published().for_listing()
+    recent_work = list(published.order_by(*ORDERINGS["newest"])[:size])
+    recently_added = list(published.order_by("-published_at", "-pk")[:size])
+    # An initiative in both lists is one object, so that one query of links serves both.
+    same = {initiative.pk: initiative for initiative in recent_work}
+    recently_added = [same.get(initiative.pk, initiative) for initiative in recently_added]
+    listed({initiative.pk: initiative for initiative in recent_work + recently_added}.values())
+    return {"recent_work": recent_work, "recently_added": recently_added}
 
 
 def sorted_by_count(countries):

@@ -1,3 +1,4 @@
+import datetime
 import html
 import re
 
@@ -7,6 +8,7 @@ from django.urls import reverse
 from initiatives.models import Initiative
 from networks.models import Facilitator, Membership
 from tests.conftest import shown_slugs
+from tests.directory import make_initiative
 
 pytestmark = pytest.mark.django_db
 
@@ -19,11 +21,42 @@ def test_it_shows_the_home_page_with_counts_and_latest_initiatives(client, petit
     response = client.get("/")
     assert response.status_code == 200
     assert response.context["counts"] == {"initiatives": 1, "facilitators": 1, "countries": 1}
-    assert list(response.context["latest"]) == [petition]
+    assert response.context["recent_work"] == [petition]
+    assert response.context["recently_added"] == [petition]
     assert b"Petition to the EU health ministers" in response.content
     assert b'href="/countries/be/"' in response.content
     assert b'href="/sectors/legal/"' in response.content
     assert b'href="/networks/global-pro-bono-network/"' in response.content
+
+
+def test_the_home_page_shows_recent_work_apart_from_what_was_added_recently(client, directory):
+    # Added last, but the oldest work of all.
+    make_initiative("Pro bono summit", "summit-2013", started_on=datetime.date(2013, 5, 1))
+    content = client.get("/").content.decode()
+    recent_work, recently_added = (
+        re.findall(r'card__title"><a href="/initiatives/([\w-]+)/"', section)
+        for section in content.split('<section aria-labelledby="recent')[1:3]
+    )
+    assert recent_work == [
+        "ukraine-hackathon",
+        "refugee-help-desk",
+        "nurses-helpline",
+        "eu-health-petition",
+        "reserve-civique",
+        "summit-2013",
+    ]
+    assert recently_added[0] == "summit-2013"
+    assert sorted(recently_added) == sorted(recent_work)
+
+
+def test_the_home_page_s_search_leads_to_the_ranked_list(client, directory):
+    content = client.get("/").content.decode()
+    form = re.search(r'<form class="search" role="search" method="get" action="([^"]+)">', content)
+    assert form[1] == "/initiatives/"
+    assert '<input type="search" id="home-q" name="q"' in content
+    response = client.get(form[1], {"q": "nurses"})
+    assert response.status_code == 200  # the canonical address, ranked by relevance
+    assert response.context["finder"].query.sort == "relevance"
 
 
 def test_it_lists_published_initiatives_only(client, petition, draft):

@@ -66,8 +66,9 @@ class TestThirtyInitiatives:
         ("url", "queries"),
         [
             # the index, facilitators per country, the facilitators' count, the sectors, the
-            # networks, the latest initiatives + the sectors (the cards') + their links
-            ("/", 9),
+            # networks, the most recent work, the most recently added + the sectors (the
+            # cards') + the links of both lists in one query
+            ("/", 10),
             # the index, five vocabularies (sectors, networks, facilitators, crises, tags; the
             # countries come from the index), the initiatives that ended this year before today
             # (the status facet), the page's ids, its rows, the sectors, their links
