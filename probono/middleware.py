@@ -1,3 +1,7 @@
+from django.conf import settings
+from django.middleware.gzip import GZipMiddleware
+
+
 def cross_origin_resource_policy(get_response):
     """No other site may embed our pages, files or exports (Django has no setting for it)."""
 
@@ -7,3 +11,18 @@ def cross_origin_resource_policy(get_response):
         return response
 
     return middleware
+
+
+class PublicGZipMiddleware(GZipMiddleware):
+    """Compress the public pages, feeds, sitemaps and exports, not the admin.
+
+    BREACH guesses a secret in a compressed page from its size, and needs the page to carry
+    both the secret and text the attacker chose. Public pages carry no secret (no session data,
+    no CSRF token: their only form is a GET); the admin's pages carry CSRF tokens, so they are
+    sent as they are, whatever the random padding Django adds against it.
+    """
+
+    def process_response(self, request, response):
+        if request.path.startswith("/" + settings.ADMIN_PATH):
+            return response
+        return super().process_response(request, response)
