@@ -158,6 +158,31 @@ class InitiativeQuerySet(models.QuerySet):
 
         return search.apply(self, text)
 
+    def related_to(self, initiative, size=4):
+        """Up to `size` other published initiatives, as a list: those with the same lead first,
+        then those sharing a sector, then a country, the most recent work first in each.
+
+        One query per tier, each the finder's own shape for that filter with a LIMIT, which
+        PostgreSQL answers from the newest-first index; a single query ranking every
+        initiative that shares anything took 110 ms for a US entry at 100 000.
+        """
+        if initiative.facilitator_id:
+            same_lead = self.filter(facilitator_id=initiative.facilitator_id)
+        elif initiative.network_id:
+            same_lead = self.filter(network_id=initiative.network_id)
+        else:
+            same_lead = self.none()
+        sectors = [sector.pk for sector in initiative.listed_sectors]
+        countries = [country.code for country in initiative.listed_countries]
+        found = []
+        for tier in (same_lead, self.in_sectors(sectors), self.in_countries(countries)):
+            if len(found) == size:
+                break
+            others = tier.published().exclude(pk__in=[initiative.pk, *(i.pk for i in found)])
+            newest = others.order_by(F("started_on").desc(nulls_last=True), "-pk")
+            found += newest[: size - len(found)]
+        return found
+
     def for_listing(self):
         """What a card or a feed entry shows, and nothing else; `listing.listed()` adds their
         countries and sectors."""

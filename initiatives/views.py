@@ -44,7 +44,10 @@ def find_initiative(request, slug):
 
 
 def with_links(initiative):
-    return listed([initiative], partners_and_tags=True)[0]
+    """The initiative with its links, and the related initiatives its page suggests."""
+    initiative = listed([initiative], partners_and_tags=True)[0]
+    initiative.related = listed(Initiative.objects.for_listing().related_to(initiative))
+    return initiative
 
 
 @follow_renamed_slugs(visible_initiatives)

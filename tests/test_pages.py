@@ -133,6 +133,20 @@ def test_a_network_lists_its_members_in_dictionary_order_with_their_countries(
         assert f'The Good Lobby</a> <span class="count">{belgium}, ' in content
 
 
+def test_an_initiative_suggests_related_work_same_lead_first(client, directory):
+    # The hackathon: Pro Bono Lab, legal and civic tech, France and Poland.
+    page = client.get("/initiatives/ukraine-hackathon/").content.decode()
+    related = page.split('aria-labelledby="related"')[1]
+    slugs = re.findall(r'card__title"><a href="/initiatives/([\w-]+)/"', related)
+    # Pro Bono Lab's other work, then a shared sector (the newest first), never a draft.
+    assert slugs == ["reserve-civique", "refugee-help-desk", "eu-health-petition"]
+
+
+def test_an_initiative_with_nothing_in_common_suggests_nothing(client, directory):
+    page = client.get("/initiatives/nurses-helpline/").content.decode()
+    assert 'aria-labelledby="related"' not in page
+
+
 def test_it_hides_a_draft_initiative(client, draft):
     assert client.get(draft.get_absolute_url()).status_code == 404
 
