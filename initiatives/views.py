@@ -1,11 +1,13 @@
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from initiatives import facet_index, structured_data
 from initiatives.finder import finder_page
 from initiatives.listing import listed
 from initiatives.models import Initiative, Sector
 from initiatives.slugs import follow_renamed_slugs
+from probono import pages
 from probono.caching import versioned_key
 
 
@@ -66,8 +68,16 @@ def initiative_detail(request, slug):
 
 
 def sector_list(request):
-    sectors = sectors_with_counts()
-    return render(request, "initiatives/sector_list.html", {"sectors": sectors})
+    head = pages.head(
+        request,
+        _("Sectors"),
+        _(
+            "The fields in which professionals gave their skills for free, from legal aid to "
+            "mental health, with their initiatives."
+        ),
+    )
+    context = {"sectors": sectors_with_counts(), "head": head}
+    return render(request, "initiatives/sector_list.html", context)
 
 
 @follow_renamed_slugs(lambda request: Sector.objects.all())

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django_countries import countries as all_countries
 
 from initiatives import facet_index, structured_data
@@ -11,6 +12,7 @@ from initiatives.finder import PAGE_SIZE, PageLinks, finder_page
 from initiatives.slugs import follow_renamed_slugs
 from networks.models import Country, Facilitator, Membership, Network
 from networks.world_map import world_map
+from probono import pages
 from probono.caching import versioned_key
 from probono.i18n import collation_key
 
@@ -19,7 +21,10 @@ WITH_NETWORKS = Prefetch("memberships", Membership.objects.select_related("netwo
 
 def network_list(request):
     networks = Network.objects.annotate(member_count=Count("memberships"))
-    return render(request, "networks/network_list.html", {"networks": networks})
+    head = pages.head(
+        request, _("Networks"), _("International coalitions of pro bono facilitators.")
+    )
+    return render(request, "networks/network_list.html", {"networks": networks, "head": head})
 
 
 @follow_renamed_slugs(lambda request: Network.objects.all())
@@ -44,7 +49,17 @@ def facilitator_list(request):
     facilitators = Facilitator.objects.prefetch_related("countries", WITH_NETWORKS)
     page = Paginator(facilitators, PAGE_SIZE).get_page(request.GET.get("page"))
     links = PageLinks(page, lambda number: f"?page={number}" if number > 1 else request.path)
-    return render(request, "networks/facilitator_list.html", {"page": page, "page_links": links})
+    head = pages.head(
+        request,
+        _("Facilitators"),
+        _(
+            "Organisations whose trade is pro bono: they connect skilled professionals with the "
+            "organisations that need them."
+        ),
+        f"?page={page.number}" if page.number > 1 else "",
+    )
+    context = {"page": page, "page_links": links, "head": head}
+    return render(request, "networks/facilitator_list.html", context)
 
 
 @follow_renamed_slugs(lambda request: Facilitator.objects.all())
@@ -68,7 +83,12 @@ def listed_countries():
 
 def country_list(request):
     countries = sorted(listed_countries(), key=lambda country: collation_key(country.name))
-    context = {"countries": countries, "world_map": world_map(countries)}
+    head = pages.head(
+        request,
+        _("Countries"),
+        _("Every country where a published initiative ran or a facilitator works."),
+    )
+    context = {"countries": countries, "world_map": world_map(countries), "head": head}
     return render(request, "networks/country_list.html", context)
 
 

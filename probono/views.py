@@ -4,6 +4,7 @@ robots.txt."""
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from initiatives import facet_index
 from initiatives.finder import ORDERINGS
@@ -13,6 +14,7 @@ from initiatives.views import sectors_with_counts
 from networks.models import Facilitator, Network
 from networks.views import listed_countries
 from networks.world_map import world_map
+from probono import pages
 from probono.i18n import collation_key
 
 
@@ -30,6 +32,14 @@ def home(request):
         "sectors": sectors_with_counts(),
         "networks": Network.objects.all(),
     }
+    context["head"] = pages.head(
+        request,
+        _("Pro bono initiatives around the world"),
+        _(
+            "Who gave their professional skills for free, to whom, where and in response to "
+            "which crisis: a directory of pro bono initiatives and the organisations behind them."
+        ),
+    )
     return render(request, "home.html", context)
 
 

@@ -147,6 +147,38 @@ def test_an_initiative_with_nothing_in_common_suggests_nothing(client, directory
     assert 'aria-labelledby="related"' not in page
 
 
+@pytest.mark.parametrize("language", ["", "/fr"])
+def test_every_index_page_has_its_own_description_canonical_and_preview(
+    client, directory, language
+):
+    def meta(content, attribute, name):
+        found = re.findall(rf'<meta {attribute}="{name}" content="([^"]*)">', content)
+        assert len(found) == 1, name
+        return html.unescape(found[0])
+
+    descriptions = set()
+    for path in ["/", "/countries/", "/sectors/", "/networks/", "/facilitators/"]:
+        url = language + path
+        content = client.get(url + "?utm_source=chat").content.decode()
+        assert f'<link rel="canonical" href="http://testserver{url}">' in content, url
+        assert meta(content, "property", "og:url") == f"http://testserver{url}"
+        description = meta(content, "name", "description")
+        assert meta(content, "property", "og:description") == description
+        assert meta(content, "name", "twitter:description") == description
+        title = html.unescape(re.search(r"<title>(.*) · ", content)[1])
+        assert meta(content, "name", "twitter:title") == title
+        assert f"<h1>{html.escape(title)}</h1>" in content, url
+        descriptions.add(description)
+    assert len(descriptions) == 5
+
+
+def test_the_facilitators_index_names_its_page_in_its_canonical_address(client, db):
+    for number in range(25):
+        Facilitator.objects.create(name=f"Facilitator {number:02}", slug=f"f-{number}")
+    content = client.get("/facilitators/?page=2").content.decode()
+    assert '<link rel="canonical" href="http://testserver/facilitators/?page=2">' in content
+
+
 def test_it_hides_a_draft_initiative(client, draft):
     assert client.get(draft.get_absolute_url()).status_code == 404
 
