@@ -165,3 +165,21 @@ def test_the_updated_page_has_no_wcag_21_aa_violation(page, seed):
     expect(page).to_have_url(re.compile(r"/initiatives/\?country=fr$"))
 
     assert axe_violations(page) == []
+
+
+def test_back_to_results_returns_to_the_exact_view_the_reader_left(page, seed):
+    page.goto("/initiatives/?country=fr&sort=title")
+    first = page.locator(".finder__results .card__title a").first
+    first.click()
+    back = page.get_by_role("link", name="Back to results")
+    expect(back).to_be_visible()
+    back.click()
+    expect(page).to_have_url(re.compile(r"/initiatives/\?country=fr&sort=title$"))
+
+
+def test_back_to_results_stays_hidden_for_a_reader_who_came_from_elsewhere(page, seed):
+    page.goto("/countries/fr/")
+    url = page.locator(".finder__results .card__title a").first.get_attribute("href")
+    page.goto(url)  # typed or pasted: no list to go back to
+    expect(page.locator("h1")).to_be_visible()
+    expect(page.get_by_role("link", name="Back to results")).to_be_hidden()
