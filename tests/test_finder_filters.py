@@ -274,9 +274,6 @@ def test_a_first_search_from_the_form_is_ranked_by_relevance(client, directory):
     assert '<option value="" selected>Relevance</option>' in response.content.decode()
 
 
-# Pages
-
-
 # Scoped pages: their own dimension fixed, the other filters as on /initiatives/
 
 
