@@ -224,6 +224,18 @@ def directory(shared, petition, draft, facilitator, network, legal, covid):
     return shared or build_directory(petition, draft, facilitator, network, legal, covid)
 
 
+def body(response):
+    """The whole answer, streamed (the exports) or not: a stream that fails does so here."""
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def body_text(response):
+    """The answer as text, without the byte-order mark a CSV export starts with."""
+    return body(response).decode("utf-8-sig")
+
+
 def sitemap_pages(client):
     """The pages of the sitemap, as its index lists them."""
     index = client.get("/sitemap.xml").content.decode()

@@ -6,15 +6,11 @@ import gzip
 import pytest
 from django.urls import reverse
 
+from tests.conftest import body
+
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("directory_built_once")]
 
 GZIP = {"Accept-Encoding": "gzip, deflate, br"}
-
-
-def body(response):
-    if response.streaming:
-        return b"".join(response.streaming_content)
-    return response.content
 
 
 @pytest.mark.parametrize(

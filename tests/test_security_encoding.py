@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from initiatives.models import Initiative, Sector
 from networks.models import Facilitator, Network
+from tests.conftest import body_text
 from tests.directory import make_initiative
 from tests.test_admin import form_data
 
@@ -49,12 +50,6 @@ def hostile(directory):
         website='https://example.org/"><script>alert(3)</script>',
         source_url="https://example.org/?q='onmouseover=alert(4)",
     )
-
-
-def text_of(response):
-    if response.streaming:
-        return b"".join(response.streaming_content).decode("utf-8-sig")
-    return response.content.decode()
 
 
 def json_ld_blocks(html):
@@ -170,7 +165,7 @@ class TestAHostileEntry:
         ],
     )
     def test_markup_typed_by_an_editor_comes_out_as_text(self, client, hostile, url):
-        html = text_of(client.get(url))
+        html = body_text(client.get(url))
         assert "hostile" in html or "Title" in html
         for raw in RAW:
             assert raw not in html, url
@@ -183,7 +178,7 @@ class TestAHostileEntry:
     def test_the_detail_page_shows_each_payload_escaped_and_no_template_code_runs(
         self, client, hostile
     ):
-        html = text_of(client.get("/initiatives/hostile/"))
+        html = body_text(client.get("/initiatives/hostile/"))
         assert "Title &lt;script&gt;alert(1)&lt;/script&gt;" in html
         assert "Summary &quot;&gt;&lt;img src=x onerror=alert(1)&gt; it&#x27;s" in html
         assert "{{ 7|add:1 }}{% now &#x27;Y&#x27; %}" in html
@@ -193,23 +188,23 @@ class TestAHostileEntry:
         assert json.loads(block)["name"] == f"Title {SCRIPT}"
 
     def test_the_exports_give_the_text_as_typed_in_their_own_format(self, client, hostile):
-        (row,) = json.loads(text_of(client.get("/initiatives/export.json?country=lu")))
+        (row,) = json.loads(body_text(client.get("/initiatives/export.json?country=lu")))
         assert row["title"] == f"Title {SCRIPT}"
         response = client.get("/initiatives/export.json?country=lu")
         assert response["Content-Type"].startswith("application/json")
         assert response["Content-Disposition"].startswith("attachment")
         (row,) = csv.DictReader(
-            io.StringIO(text_of(client.get("/initiatives/export.csv?country=lu")))
+            io.StringIO(body_text(client.get("/initiatives/export.csv?country=lu")))
         )
         assert row["summary"] == f"Summary {ATTRIBUTE} it's"
 
     def test_the_admin_changelist_escapes_what_editors_typed(self, editor_client, hostile):
         response = editor_client.get(reverse("admin:initiatives_initiative_changelist"))
-        html = text_of(response)
+        html = body_text(response)
         assert "Title &lt;script&gt;alert(1)&lt;/script&gt;" in html
         for raw in RAW:
             assert raw not in html
-        change = text_of(
+        change = body_text(
             editor_client.get(reverse("admin:initiatives_initiative_change", args=[hostile.pk]))
         )
         assert "<script>alert(1)</script>" not in change
@@ -225,7 +220,7 @@ class TestAHostileEntry:
     def test_the_csv_export_neutralises_every_formula_start(self, client, directory, first):
         make_initiative("Plain title", "formula", other_organisations=first, countries=["LU"])
         (row,) = csv.DictReader(
-            io.StringIO(text_of(client.get("/initiatives/export.csv?country=lu")))
+            io.StringIO(body_text(client.get("/initiatives/export.csv?country=lu")))
         )
         assert row["other_organisations"] == "'" + first
         assert row["title"] == "Plain title"

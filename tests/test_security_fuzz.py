@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from initiatives.filters import FILTERS, SINGLE
 from initiatives.models import Initiative, Sector
 from networks.models import Country, Facilitator, Network
+from tests.conftest import body
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seed_loaded_once")]
 
@@ -61,13 +62,6 @@ ENDPOINTS = {
     "sitemap_section": lambda: reverse("sitemap_section", args=["initiatives"]),
     "robots_txt": lambda: reverse("robots_txt"),
 }
-
-
-def body(response):
-    """Read the whole answer: a streamed export fails, if it does, while it is read."""
-    if response.streaming:
-        return b"".join(response.streaming_content)
-    return response.content
 
 
 def assert_on_site(location):

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from initiatives.models import Initiative, Sector
 from networks.models import Facilitator
-from tests.conftest import sitemap_pages, sitemap_text
+from tests.conftest import body_text, sitemap_pages, sitemap_text
 from tests.directory import make_initiative
 
 pytestmark = pytest.mark.django_db
@@ -46,12 +46,6 @@ def leaky_draft(seeded):
         source_url=f"https://{MARK}-source.example/report",
         status=Initiative.Status.DRAFT,
     )
-
-
-def body(response):
-    if response.streaming:
-        return b"".join(response.streaming_content).decode()
-    return response.content.decode()
 
 
 def public_urls(client):
@@ -92,7 +86,7 @@ def assert_no_trace(client, urls, skip=()):
         assert response.status_code in (200, 404), url
         # What the reader typed comes back in notices and titles; the draft must not.
         typed = re.findall(r"=([^&]+)", url)
-        text = body(response)
+        text = body_text(response)
         for value in typed:
             text = text.replace(value, "")
         assert MARK not in text, url
@@ -126,7 +120,7 @@ def test_unpublishing_takes_effect_on_the_next_request_whatever_the_cache(
     for url in urls:
         reader.get(url)
         cached = reader.get(url)
-        assert title in body(cached) or petition.slug in body(cached), url
+        assert title in body_text(cached) or petition.slug in body_text(cached), url
         etags[url] = cached.get("ETag")
     assert etags["/initiatives/"]
     assert etags[petition.get_absolute_url()]
@@ -149,8 +143,8 @@ def test_unpublishing_takes_effect_on_the_next_request_whatever_the_cache(
             assert response.status_code == 404
         else:
             assert response.status_code == 200, url
-            assert petition.slug not in body(response), url
-        assert title not in body(response), url
+            assert petition.slug not in body_text(response), url
+        assert title not in body_text(response), url
 
 
 @pytest.mark.usefixtures("seed_loaded_once_per_class")
@@ -197,6 +191,6 @@ class TestADraftInTheSeedContent:
             # Anyone who may view drafts in the admin may preview them, privately and unindexed.
             assert response.status_code == 200
             assert response["Cache-Control"] == "private, no-store"
-            assert '<meta name="robots" content="noindex">' in body(response)
+            assert '<meta name="robots" content="noindex">' in body_text(response)
         else:
             assert response.status_code == 404
