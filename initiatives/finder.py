@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from initiatives import facets, sentence
 from initiatives.filters import SORT_CHOICES, InitiativeFilter, Vocabulary
 from initiatives.listing import listed
-from initiatives.models import Initiative
+from initiatives.models import NEWEST_FIRST, Initiative
 from initiatives.query import clean_query
 from probono import i18n
 from probono.caching import versioned_key
@@ -28,7 +28,7 @@ PAGE_SIZE = 20
 RANK_LIMIT = 1000
 
 ORDERINGS = {
-    "newest": [F("started_on").desc(nulls_last=True), "-pk"],
+    "newest": NEWEST_FIRST,
     "oldest": [F("started_on").asc(nulls_last=True), "pk"],
 }
 

@@ -98,6 +98,10 @@ LISTED_FIELDS = [
 ]
 
 
+# The most recent work first: the list's default order, the home page's and related work's.
+NEWEST_FIRST = [F("started_on").desc(nulls_last=True), "-pk"]
+
+
 class InitiativeQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Initiative.Status.PUBLISHED)
@@ -179,7 +183,7 @@ class InitiativeQuerySet(models.QuerySet):
             if len(found) == size:
                 break
             others = tier.published().exclude(pk__in=[initiative.pk, *(i.pk for i in found)])
-            newest = others.order_by(F("started_on").desc(nulls_last=True), "-pk")
+            newest = others.order_by(*NEWEST_FIRST)
             found += newest[: size - len(found)]
         return found
 

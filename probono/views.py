@@ -7,9 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from initiatives import facet_index
-from initiatives.finder import ORDERINGS
 from initiatives.listing import listed
-from initiatives.models import Initiative
+from initiatives.models import NEWEST_FIRST, Initiative
 from initiatives.views import sectors_with_counts
 from networks.models import Facilitator, Network
 from networks.views import listed_countries
@@ -47,7 +46,7 @@ def latest_initiatives(size=6):
     """The most recent work (by start, as the list's default order) and the entries most
     recently added to the directory, which may be older work: six of each, as cards."""
     published = Initiative.objects.published().for_listing()
-    recent_work = list(published.order_by(*ORDERINGS["newest"])[:size])
+    recent_work = list(published.order_by(*NEWEST_FIRST)[:size])
     recently_added = list(published.order_by("-published_at", "-pk")[:size])
     # An initiative in both lists is one object, so that one query of links serves both.
     same = {initiative.pk: initiative for initiative in recent_work}
