@@ -13,6 +13,10 @@ from probono.i18n import collation_key
 
 # Long lists show their top options, and a link to list them all (the `show` parameter).
 SHORT_LIST = 8
+# Of a long list, the options in the page for the facet's own search box to find.
+SEARCHABLE = 200
+# Facets shown open; the others fold to their heading, unless a value of theirs is chosen.
+OPEN_FACETS = 3
 
 
 @dataclasses.dataclass
@@ -35,14 +39,27 @@ class Facet:
     # Set by the finder for the page at hand.
     shows_all: bool = False
     toggle_url: str = ""
+    opens: bool = False
 
     @property
     def is_long(self):
         return len(self.options) > SHORT_LIST + 2
 
     @property
-    def shown(self):
-        return self.options if self.shows_all or not self.is_long else self.options[:SHORT_LIST]
+    def chosen(self):
+        return sum(option.selected for option in self.options)
+
+    @property
+    def listed(self):
+        """(option, shown) pairs, in the facet's order: a long list shows its top options and
+        those chosen, where they stand, and hides the rest until its search box finds them."""
+        if self.shows_all or not self.is_long:
+            return [(option, True) for option in self.options]
+        return [
+            (option, number < SHORT_LIST or option.selected)
+            for number, option in enumerate(self.options)
+            if number < SEARCHABLE or option.selected
+        ]
 
 
 def counted(query, vocabulary, fixed):
@@ -71,18 +88,21 @@ def counted(query, vocabulary, fixed):
         if name not in fixed:
             counts = definition.option_counts(index, within(without=name), vocabulary)
             if facet := built(definition, counts, query.filters.get(name, []), vocabulary):
+                facet.opens = len(facets) < OPEN_FACETS or bool(facet.chosen)
                 facets.append(facet)
     return within().bit_count(), facets
 
 
 def built(definition, counts, selected, vocabulary):
-    """The facet of a filter: every option it offers, those selected among them."""
+    """The facet of a filter: the options that would give results, and those selected; none
+    when no option would."""
     labels = definition.options(vocabulary, counts)
     for value in set(selected) - labels.keys():
         labels[value] = definition.label_of(value, vocabulary)
     options = definition.ordered(
         Option(definition.spelled(value), label, counts.get(value, 0), value in selected)
         for value, label in labels.items()
+        if counts.get(value) or value in selected
     )
     if not options:
         return None

@@ -131,8 +131,9 @@ class FinderFilter(django_filters.MultipleChoiceFilter):
         return dict(vocabulary.labels.get(self.field_name, {}))
 
     def ordered(self, options):
-        """The facet's options: those chosen first, then by count, then by name."""
-        return sorted(options, key=lambda option: (not option.selected, -option.count, option.key))
+        """The facet's options by count, then by name. Choosing one leaves its own facet's counts
+        as they are, so that nothing moves under the reader's finger."""
+        return sorted(options, key=lambda option: (-option.count, option.key))
 
     # Counting
 

@@ -178,6 +178,7 @@ class Finder:
             counted = self.counted()[1]
         for facet in counted:
             facet.shows_all = facet.name == self.query.show
+            facet.opens = facet.opens or facet.shows_all
             show = "" if facet.shows_all else facet.name
             facet.toggle_url = self.request.path + self.query.querystring(show=show, page=1)
         return counted

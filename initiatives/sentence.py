@@ -1,5 +1,5 @@
-"""What a finder page says of its view: the sentence ("12 legal initiatives in Belgium, Covid-19
-pandemic"), the title, and a chip per active filter that removes it.
+"""What a finder page says of its view: the sentence ("12 legal initiatives in Belgium (Covid-19
+pandemic) run by Pro Bono Lab"), the title, and a chip per active filter that removes it.
 
 Whole phrases are translated, so that French can order them and agree them with the count.
 """
@@ -49,29 +49,36 @@ def describe(finder, count):
         what %= values
     if countries := labels("country"):
         what = _("%(what)s in %(places)s") % {"what": what, "places": either(countries)}
-    details = [*labels("crisis"), *map(lower_first, labels("kind"))]
+    # Nouns and adjectives in brackets, then phrases that follow on: "3 initiatives in Belgium
+    # (Covid-19 pandemic, ongoing) run by The Good Lobby, matching “petition”".
+    qualities = [*labels("crisis"), *map(lower_first, labels("kind"))]
+    for status in finder.query.filters.get("status", []):
+        if status == "ongoing":
+            qualities.append(npgettext("initiatives that are", "ongoing", "ongoing", number))
+        else:
+            qualities.append(npgettext("initiatives that are", "completed", "completed", number))
+    for name, definition in finder.query.definitions.items():
+        if name not in WORDED and (named := labels(name)):
+            qualities.append(f"{lower_first(str(definition.title))}: {either(named)}")
+    if qualities:
+        what = _("%(what)s (%(qualities)s)") % {"what": what, "qualities": ", ".join(qualities)}
+    phrases = []
     if facilitators := labels("facilitator"):
-        details.append(ngettext("run by %s", "run by %s", number) % either(facilitators))
+        phrases.append(ngettext("run by %s", "run by %s", number) % either(facilitators))
     if networks := labels("network"):
         words = ("network", _("network"))
         named = all(any(w in network.casefold() for w in words) for network in networks)
         phrase = _("in the %s") if named else _("in the %s network")
-        details.append(phrase % either(networks))
+        phrases.append(phrase % either(networks))
     if tags := labels("tag"):
-        details.append(ngettext("tagged %s", "tagged %s", number) % either(map(quoted, tags)))
-    for status in finder.query.filters.get("status", []):
-        if status == "ongoing":
-            details.append(npgettext("initiatives that are", "ongoing", "ongoing", number))
-        else:
-            details.append(npgettext("initiatives that are", "completed", "completed", number))
+        phrases.append(ngettext("tagged %s", "tagged %s", number) % either(map(quoted, tags)))
     if years := labels("year"):
-        details.append(ngettext("active in %s", "active in %s", number) % either(years))
-    for name, definition in finder.query.definitions.items():
-        if name not in WORDED and (named := labels(name)):
-            details.append(f"{lower_first(str(definition.title))}: {either(named)}")
+        phrases.append(ngettext("active in %s", "active in %s", number) % either(years))
     if finder.query.q:
-        details.append(_("matching %s") % quoted(finder.query.q))
-    return ", ".join([what, *details])
+        phrases.append(_("matching %s") % quoted(finder.query.q))
+    if not phrases:
+        return what
+    return " ".join([what, ", ".join(phrases)])
 
 
 def chips(finder):

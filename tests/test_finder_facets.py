@@ -12,38 +12,35 @@ from django.utils import timezone
 
 from initiatives.filters import FILTERS
 from initiatives.models import Initiative, Sector
-from tests.conftest import shown_slugs
+from tests.conftest import body_text, shown_slugs
 from tests.directory import make_initiative
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("directory_built_once")]
 
 OPTION = re.compile(
-    r'<input type="checkbox" name="(?P<name>\w+)" value="(?P<value>[^"]+)" id="[^"]+"'
-    r"(?P<flags>[^>]*)> <label [^>]*>(?P<label>[^<]*) <span class=\"count\">(?P<count>\d+)</span>"
+    r'<li(?P<hidden> hidden)?><label class="option" [^>]*><input type="checkbox" '
+    r'name="(?P<name>\w+)" value="(?P<value>[^"]+)" id="[^"]+"(?P<flags>[^>]*)> '
+    r'<span class="option__label">(?P<label>[^<]*)</span> <span class="count">(?P<count>\d+)</span>'
 )
 
 
 def options(response, name):
-    """{value: (count, checked, disabled)} for one facet, as rendered."""
+    """{value: (count, checked)} for the options one facet shows, in their order."""
     return {
-        match["value"]: (
-            int(match["count"]),
-            "checked" in match["flags"],
-            "disabled" in match["flags"],
-        )
+        match["value"]: (int(match["count"]), "checked" in match["flags"])
         for match in OPTION.finditer(response.content.decode())
-        if match["name"] == name
+        if match["name"] == name and not match["hidden"]
     }
 
 
 def counts(response, name):
-    return {value: count for value, (count, checked, disabled) in options(response, name).items()}
+    return {value: count for value, (count, checked) in options(response, name).items()}
 
 
 def facet_block(response, name):
-    """The <fieldset> of one facet."""
+    """The <details> of one facet."""
     for block in re.findall(
-        r'<fieldset class="facet"[^>]*>.*?</fieldset>', response.content.decode(), re.S
+        r'<details class="facet"[^>]*>.*?</details>', response.content.decode(), re.S
     ):
         if f'name="{name}"' in block:
             return block
@@ -90,7 +87,6 @@ def test_it_counts_each_option_over_the_whole_directory(client, directory):
 def test_it_counts_every_kind_of_engagement(client, directory):
     kinds = counts(client.get("/initiatives/?show=kind"), "kind")
     assert kinds == {
-        **dict.fromkeys(Initiative.Kind.values, 0),
         "advocacy-campaign": 1,
         "skills-based-volunteering": 1,
         "legal-advice": 1,
@@ -108,14 +104,14 @@ def test_it_still_counts_other_countries_when_one_is_selected(client, directory)
 def test_it_counts_other_facets_within_the_selected_country(client, directory):
     # Belgium: the petition and the help desk.
     response = client.get("/initiatives/?country=be")
-    assert counts(response, "sector") == {"legal": 2, "tech": 0, "health": 0}
+    assert counts(response, "sector") == {"legal": 2}
     assert counts(response, "network") == {
         "global-pro-bono-network": 1,
         "european-pro-bono-alliance": 1,
     }
-    assert counts(response, "facilitator") == {"the-good-lobby": 1, "pro-bono-lab": 0, "taproot": 0}
+    assert counts(response, "facilitator") == {"the-good-lobby": 1}
     assert counts(response, "crisis") == {"covid-19": 1, "war-in-ukraine": 1}
-    assert counts(response, "status") == {"ongoing": 0, "completed": 2}
+    assert counts(response, "status") == {"completed": 2}
     assert counts(response, "year") == {"2020": 1, "2022": 1, "2023": 1}
 
 
@@ -123,8 +119,8 @@ def test_it_counts_within_either_of_two_selected_countries(client, directory):
     # Belgium or France: the petition, the help desk, the Réserve and the hackathon.
     response = client.get("/initiatives/?country=be&country=fr")
     assert counts(response, "country") == {"be": 2, "fr": 2, "pl": 2, "us": 1}
-    assert counts(response, "sector") == {"legal": 3, "tech": 2, "health": 0}
-    assert counts(response, "facilitator") == {"the-good-lobby": 2, "pro-bono-lab": 2, "taproot": 0}
+    assert counts(response, "sector") == {"legal": 3, "tech": 2}
+    assert counts(response, "facilitator") == {"the-good-lobby": 2, "pro-bono-lab": 2}
     assert counts(response, "status") == {"ongoing": 1, "completed": 3}
 
 
@@ -132,27 +128,26 @@ def test_it_counts_each_facet_under_the_other_filters_only(client, directory):
     # France and legal: the hackathon only.
     response = client.get("/initiatives/?country=fr&sector=legal")
     # Legal initiatives (petition, help desk, hackathon) by country.
-    assert counts(response, "country") == {"be": 2, "fr": 1, "pl": 2, "us": 0}
+    assert counts(response, "country") == {"be": 2, "fr": 1, "pl": 2}
     # French initiatives (Réserve, hackathon) by sector.
-    assert counts(response, "sector") == {"legal": 1, "tech": 2, "health": 0}
-    assert counts(response, "crisis") == {"covid-19": 0, "war-in-ukraine": 1}
+    assert counts(response, "sector") == {"legal": 1, "tech": 2}
+    assert counts(response, "crisis") == {"war-in-ukraine": 1}
     assert counts(response, "network") == {
         "global-pro-bono-network": 1,
-        "european-pro-bono-alliance": 0,
     }
 
 
 def test_it_counts_within_a_search(client, directory):
     # "remote" is a tag of the Réserve (France) and the helpline (United States).
     response = client.get("/initiatives/?country=fr&q=remote")
-    assert counts(response, "country") == {"be": 0, "fr": 1, "pl": 0, "us": 1}
-    assert counts(response, "sector") == {"legal": 0, "tech": 1, "health": 0}
+    assert counts(response, "country") == {"fr": 1, "us": 1}
+    assert counts(response, "sector") == {"tech": 1}
 
 
 def test_it_counts_within_the_fixed_dimension_of_a_scoped_page(client, directory):
     response = client.get("/networks/european-pro-bono-alliance/")
     # The help desk (Belgium, Poland) and the helpline (United States).
-    assert counts(response, "country") == {"be": 1, "fr": 0, "pl": 1, "us": 1}
+    assert counts(response, "country") == {"be": 1, "pl": 1, "us": 1}
     assert counts(response, "crisis") == {"covid-19": 1, "war-in-ukraine": 1}
     # The page is about that network: no facet to choose another.
     assert counts(response, "network") == {}
@@ -161,7 +156,7 @@ def test_it_counts_within_the_fixed_dimension_of_a_scoped_page(client, directory
 def test_it_has_no_facet_for_the_country_of_a_country_page(client, directory):
     response = client.get("/countries/be/")
     assert counts(response, "country") == {}
-    assert counts(response, "sector") == {"legal": 2, "tech": 0, "health": 0}
+    assert counts(response, "sector") == {"legal": 2}
 
 
 @pytest.mark.parametrize(
@@ -195,20 +190,34 @@ def test_it_counts_a_facilitator_once_when_it_leads_and_partners_the_same_initia
 # What the reader sees
 
 
-def test_it_disables_an_option_with_no_results(client, directory):
+MORE_COUNTRIES = ["AT", "CH", "DE", "DK", "ES", "FI", "GR", "IE", "IT", "NL", "PT", "SE"]
+
+
+@pytest.fixture
+def sixteen_countries(directory):
+    """One initiative in each of twelve more countries: a long country facet (16 options)."""
+    for code in MORE_COUNTRIES:
+        make_initiative(f"Clinic in {code}", f"clinic-{code.lower()}", countries=[code])
+
+
+def test_it_leaves_out_options_that_would_give_no_results(client, directory):
     response = client.get("/initiatives/?country=be")
-    assert options(response, "sector") == {
-        "legal": (2, False, False),
-        "tech": (0, False, True),
-        "health": (0, False, True),
-    }
+    assert options(response, "sector") == {"legal": (2, False)}
+    assert options(response, "status") == {"completed": (2, False)}
 
 
-def test_it_keeps_a_selected_option_with_no_results_checked_and_enabled(client, directory):
+def test_it_leaves_out_a_facet_none_of_whose_options_would_give_results(client, directory):
+    response = client.get("/initiatives/?sector=legal&q=xylophone", follow=True)
+    assert options(response, "sector") == {"legal": (0, True)}
+    for name in ["country", "network", "facilitator", "crisis", "tag", "kind", "status", "year"]:
+        assert facet_block(response, name) is None, name
+
+
+def test_it_keeps_a_selected_option_with_no_results_checked(client, directory):
     # Nothing is legal in the United States: both selections stay visible and can be undone.
     response = client.get("/initiatives/?country=us&sector=legal")
-    assert options(response, "sector")["legal"] == (0, True, False)
-    assert options(response, "country")["us"] == (0, True, False)
+    assert options(response, "sector")["legal"] == (0, True)
+    assert options(response, "country")["us"] == (0, True)
 
 
 def test_it_keeps_a_selected_year_with_no_results_checked(client, directory):
@@ -216,84 +225,109 @@ def test_it_keeps_a_selected_year_with_no_results_checked(client, directory):
     # never drops a selected one.
     response = client.get("/initiatives/?country=be&year=2019")
     assert options(response, "year") == {
-        "2023": (1, False, False),
-        "2022": (1, False, False),
-        "2020": (1, False, False),
-        "2019": (0, True, False),
+        "2023": (1, False),
+        "2022": (1, False),
+        "2020": (1, False),
+        "2019": (0, True),
     }
 
 
-def test_it_lists_selected_options_first(client, directory):
-    response = client.get("/initiatives/?country=us")
-    assert next(iter(options(response, "country"))) == "us"
+def test_it_keeps_each_option_in_its_place_when_it_is_chosen(client, directory):
+    # A chosen option's own facet keeps its counts, so nothing moves under the reader's finger.
+    before = list(options(client.get("/initiatives/"), "country"))
+    after = options(client.get("/initiatives/?country=us"), "country")
+    assert list(after) == before == ["be", "fr", "pl", "us"]
+    assert after["us"] == (1, True)
 
 
 def test_it_labels_options_with_names_not_slugs(client, directory):
     block = facet_block(client.get("/initiatives/"), "country")
-    assert "<legend>Country</legend>" in block
-    assert 'for="country-us">United States of America <span class="count">1</span>' in block
+    assert '<summary class="facet__title">Country</summary>' in block
+    assert '<legend class="visually-hidden">Country</legend>' in block
+    assert (
+        '<span class="option__label">United States of America</span> <span class="count">1</span>'
+        in block
+    )
 
 
-def test_a_long_list_shows_its_top_options_and_a_link_to_all_of_them(client, directory):
+def test_it_opens_the_first_facets_and_those_in_use(client, directory):
+    def opened(response):
+        return re.findall(r'<details class="facet" id="facet-(\w+)" open>', body_text(response))
+
+    assert opened(client.get("/initiatives/")) == ["country", "sector", "network"]
+    assert opened(client.get("/initiatives/?kind=hackathon")) == [
+        "country",
+        "sector",
+        "network",
+        "kind",
+    ]
+    assert '<summary class="facet__title">Kind of engagement <span class="facet__chosen">(1)' in (
+        facet_block(client.get("/initiatives/?kind=hackathon"), "kind")
+    )
+
+
+def test_a_long_list_shows_its_top_options_and_a_link_to_all_of_them(
+    client, directory, sixteen_countries
+):
     response = client.get("/initiatives/?sort=title")
-    # The five kinds with results come first, then three of the seven without.
-    shown = options(response, "kind")
-    assert len(shown) == 8
-    assert {
-        "advocacy-campaign",
-        "hackathon",
-        "legal-advice",
-        "psychological-support",
-        "skills-based-volunteering",
-    } <= set(shown)
+    # Belgium, France and Poland (two initiatives each) come first, then by name.
+    assert list(options(response, "country")) == ["be", "fr", "pl", "at", "dk", "fi", "de", "gr"]
+    block = facet_block(response, "country")
+    # The others are in the page, hidden, for the facet's search box to find.
+    assert block.count("<li hidden>") == 8
+    assert '<input type="search" id="find-country" data-facet-search' in block
     # The link keeps the filters and the sort; the results stay the same.
-    link = '<a id="toggle-kind" href="/initiatives/?sort=title&amp;show=kind#facet-kind">'
-    assert link + "Show all 12</a>" in facet_block(response, "kind")
+    link = '<a id="toggle-country" href="/initiatives/?sort=title&amp;show=country#facet-country">'
+    assert link + "Show all 16</a>" in block
 
 
-def test_show_lists_every_option_of_that_facet_only(client, directory):
-    for number in range(12):
-        Sector.objects.create(name=f"Sector {number:02}", slug=f"sector-{number:02}")
-    response = client.get("/initiatives/?country=be&show=kind")
-    assert len(options(response, "kind")) == 12
-    assert len(options(response, "sector")) == 8
-    block = facet_block(response, "kind")
+def test_show_lists_every_option_of_that_facet_only(client, directory, sixteen_countries):
+    response = client.get("/initiatives/?show=country")
+    assert len(options(response, "country")) == 16
+    block = facet_block(response, "country")
+    assert "<li hidden>" not in block
+    assert "data-facet-search" not in block
     # Ticking another option submits the form, which keeps the list whole.
-    assert '<input type="hidden" name="show" value="kind">' in block
-    assert 'href="/initiatives/?country=be#facet-kind">Show fewer</a>' in block
-    assert "Show all 15</a>" in facet_block(response, "sector")
-    assert set(shown_slugs(response)) == {"eu-health-petition", "refugee-help-desk"}
+    assert '<input type="hidden" name="show" value="country">' in block
+    assert 'href="/initiatives/#facet-country">Show fewer</a>' in block
 
 
 def test_it_shows_a_short_list_whole(client, directory):
     for name in ["sector", "status"]:
         block = facet_block(client.get("/initiatives/"), name)
         assert "toggle-" not in block
+        assert "<li hidden>" not in block
     assert len(options(client.get("/initiatives/"), "sector")) == 3
 
 
-def test_it_keeps_a_selected_option_in_a_long_list_among_the_top_ones(client, directory):
-    response = client.get("/initiatives/?kind=coalition")
-    assert options(response, "kind")["coalition"] == (0, True, False)
-    assert len(options(response, "kind")) == 8
+def test_it_shows_a_chosen_option_of_a_long_list_in_its_place(
+    client, directory, sixteen_countries
+):
+    response = client.get("/initiatives/?country=se")
+    shown = options(response, "country")
+    # The eight top ones, and Sweden, the last by name, where it stands.
+    assert list(shown) == ["be", "fr", "pl", "at", "dk", "fi", "de", "gr", "se"]
+    assert shown["se"] == (1, True)
 
 
 def test_it_counts_a_new_initiative_in_its_options(client, directory):
     make_initiative("Ukrainian translators", "translators", countries=["UA"], crisis=directory.war)
     response = client.get("/initiatives/?crisis=war-in-ukraine")
-    assert counts(response, "country") == {"be": 1, "fr": 1, "pl": 2, "ua": 1, "us": 0}
+    assert counts(response, "country") == {"be": 1, "fr": 1, "pl": 2, "ua": 1}
 
 
 @pytest.mark.usefixtures("clinics_built_once")
 class TestOverTwoPages:
     """With 25 more Belgian initiatives (`clinics`): the lists run over two pages."""
 
-    def test_show_leads_to_the_first_page_and_stays_out_of_shared_links(self, client, clinics):
+    def test_show_leads_to_the_first_page_and_stays_out_of_shared_links(
+        self, client, clinics, sixteen_countries
+    ):
         response = client.get("/initiatives/?sort=title&page=2")
         assert (
-            'href="/initiatives/?sort=title&amp;show=kind#facet-kind"' in response.content.decode()
+            'href="/initiatives/?sort=title&amp;show=country#facet-country"' in response.content.decode()
         )
-        shown = client.get("/initiatives/?sort=title&show=kind&page=2")
+        shown = client.get("/initiatives/?sort=title&show=country&page=2")
         assert shown_slugs(shown) == shown_slugs(response)
         page = shown.content.decode()
         assert (

@@ -13,15 +13,51 @@
   let shown = here(location);
   let pending = null;
 
-  function showCopyButton() {
+  const wide = window.matchMedia("(min-width: 52rem)");
+
+  // What the server cannot know or render: the width, the clipboard, what the reader opened.
+  function enhance(previous) {
     const button = finder.querySelector("[data-copy-link]");
     if (button && navigator.clipboard) button.hidden = false;
+    finder.querySelectorAll("[data-count-label]").forEach((submit) => {
+      submit.textContent = submit.dataset.countLabel;
+    });
+    finder.querySelectorAll("details[id]").forEach((details) => {
+      const before = previous && previous.querySelector(`details[id="${details.id}"]`);
+      if (before) details.open = before.open;
+    });
+    const panel = finder.querySelector("[data-filters]");
+    if (panel && wide.matches) panel.open = true;
+    finder.querySelectorAll("[data-facet-search]").forEach((search) => {
+      search.closest(".facet__search").hidden = false;
+      const before = previous && previous.querySelector(`#${search.id}`);
+      if (before && before.value) {
+        search.value = before.value;
+        findOptions(search);
+      }
+    });
   }
 
-  function show(view, { focusResults = false } = {}) {
+  const folded = (text) => text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+
+  // A long facet's search box: the options whose name has the words typed, or the short list.
+  function findOptions(search) {
+    const words = folded(search.value.trim());
+    search.closest(".facet").querySelectorAll(".facet__options li").forEach((item) => {
+      item.dataset.short ??= item.hidden ? "hidden" : "shown";
+      const checked = item.querySelector("input").checked;
+      if (!words) item.hidden = item.dataset.short === "hidden" && !checked;
+      else item.hidden = !checked && !folded(item.textContent).includes(words);
+    });
+  }
+
+  function show(view, { focusResults = false, closePanel = false } = {}) {
     const next = view.cloneNode(true);
     const hadFocus = finder.contains(document.activeElement);
     const focused = hadFocus && !focusResults && document.activeElement.id;
+    // The control the reader touched stays where it was on the screen.
+    const anchor = focused && document.getElementById(focused);
+    const anchorTop = anchor && anchor.getBoundingClientRect().top;
     // The sentence is the page's heading and the start of its title.
     const { title, sentence } = finder.dataset;
     if (document.title.startsWith(title)) {
@@ -35,13 +71,16 @@
       const code = link.dataset.language;
       link.href = next.dataset[`url${code[0].toUpperCase()}${code.slice(1)}`] ?? link.href;
     });
+    const previous = finder;
     finder.replaceWith(next);
     finder = next;
+    enhance(previous);
+    if (closePanel && !wide.matches) finder.querySelector("[data-filters]").open = false;
     live.textContent = next.dataset.sentence;
-    showCopyButton();
     const again = focused && document.getElementById(focused);
-    if (again && !again.disabled) {
-      again.focus();
+    if (again) {
+      again.focus({ preventScroll: true });
+      window.scrollBy(0, again.getBoundingClientRect().top - anchorTop);
     } else if (hadFocus || focusResults) {
       const results = document.getElementById("results");
       results.focus();
@@ -49,7 +88,7 @@
     }
   }
 
-  async function load(url, { push = true, focusResults = false } = {}) {
+  async function load(url, { push = true, focusResults = false, closePanel = false } = {}) {
     pending?.abort();
     const request = (pending = new AbortController());
     finder.setAttribute("aria-busy", "true");
@@ -78,13 +117,13 @@
     views.set(here(canonical), view);
     if (push) history.pushState(null, "", canonical);
     shown = here(canonical);
-    show(view, { focusResults });
+    show(view, { focusResults, closePanel });
   }
 
-  function submit(form) {
+  function submit(form, options) {
     const url = new URL(form.action);
     url.search = new URLSearchParams(new FormData(form));
-    load(url);
+    load(url, options);
   }
 
   document.addEventListener("change", (event) => {
@@ -96,7 +135,19 @@
   document.addEventListener("submit", (event) => {
     if (!finder.contains(event.target)) return;
     event.preventDefault();
-    submit(event.target);
+    // "Show results" leads to them, on a phone past the folded filters.
+    submit(event.target, { focusResults: true, closePanel: true });
+  });
+
+  document.addEventListener("input", (event) => {
+    if (event.target.matches("[data-facet-search]") && finder.contains(event.target)) {
+      findOptions(event.target);
+    }
+  });
+
+  wide.addEventListener("change", () => {
+    const panel = finder.querySelector("[data-filters]");
+    if (panel && wide.matches) panel.open = true;
   });
 
   document.addEventListener("click", (event) => {
@@ -132,5 +183,5 @@
     }
   });
 
-  showCopyButton();
+  enhance(null);
 })();

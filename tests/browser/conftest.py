@@ -134,9 +134,17 @@ def reader(browser, browser_context_args, javascript):
     page.context.close()
 
 
+def open_facet(page, facet):
+    """The group of options of the facet titled `facet`, unfolded if it was folded."""
+    details = page.locator("details.facet", has=page.locator("summary", has_text=facet))
+    if not details.evaluate("details => details.open"):
+        details.locator("summary").click()
+    return page.get_by_role("group", name=facet)
+
+
 def tick(page, facet, option):
     """Tick the option whose label starts with `option` in the facet titled `facet`."""
-    group = page.get_by_role("group", name=facet)
+    group = open_facet(page, facet)
     group.get_by_role("checkbox", name=re.compile(rf"^{re.escape(option)}\b")).check()
 
 
