@@ -65,7 +65,7 @@ def test_it_filters_counts_and_labels(french):
 
 def test_it_is_in_the_sentence_and_a_chip_removes_it(french):
     view = finder("?language=fr&kind=hackathon")
-    assert view.sentence == "1 initiative, hackathon, language of the entry: French"
+    assert view.sentence == "1 initiative (hackathon, language of the entry: French)"
     chips = {chip.label: chip.remove_url for chip in view.chips}
     assert chips["French"] == "/initiatives/?kind=hackathon"
 

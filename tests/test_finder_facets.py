@@ -300,9 +300,7 @@ def test_it_shows_a_short_list_whole(client, directory):
     assert len(options(client.get("/initiatives/"), "sector")) == 3
 
 
-def test_it_shows_a_chosen_option_of_a_long_list_in_its_place(
-    client, directory, sixteen_countries
-):
+def test_it_shows_a_chosen_option_of_a_long_list_in_its_place(client, directory, sixteen_countries):
     response = client.get("/initiatives/?country=se")
     shown = options(response, "country")
     # The eight top ones, and Sweden, the last by name, where it stands.
@@ -325,7 +323,8 @@ class TestOverTwoPages:
     ):
         response = client.get("/initiatives/?sort=title&page=2")
         assert (
-            'href="/initiatives/?sort=title&amp;show=country#facet-country"' in response.content.decode()
+            'href="/initiatives/?sort=title&amp;show=country#facet-country"'
+            in response.content.decode()
         )
         shown = client.get("/initiatives/?sort=title&show=country&page=2")
         assert shown_slugs(shown) == shown_slugs(response)

@@ -161,8 +161,8 @@ def test_it_names_the_canonical_url_of_a_scoped_page(client, directory):
         ("/initiatives/", "5 initiatives", "Initiatives"),
         (
             "/initiatives/?country=be&sector=legal&crisis=covid-19",
-            "1 legal initiative in Belgium, Covid-19 pandemic",
-            "Legal initiatives in Belgium, Covid-19 pandemic",
+            "1 legal initiative in Belgium (Covid-19 pandemic)",
+            "Legal initiatives in Belgium (Covid-19 pandemic)",
         ),
         (
             "/initiatives/?country=be&country=pl&sector=legal",
@@ -171,23 +171,23 @@ def test_it_names_the_canonical_url_of_a_scoped_page(client, directory):
         ),
         (
             "/initiatives/?facilitator=the-good-lobby&status=ongoing",
-            "1 initiative, run by The Good Lobby, ongoing",
-            "Initiatives, run by The Good Lobby, ongoing",
+            "1 initiative (ongoing) run by The Good Lobby",
+            "Initiatives (ongoing) run by The Good Lobby",
         ),
         (
             "/initiatives/?tag=remote&year=2021",
-            "2 initiatives, tagged “remote”, active in 2021",
-            "Initiatives, tagged “remote”, active in 2021",
+            "2 initiatives tagged “remote”, active in 2021",
+            "Initiatives tagged “remote”, active in 2021",
         ),
         (
             "/initiatives/?kind=hackathon&q=developers",
-            "1 initiative, hackathon, matching “developers”",
-            "Initiatives, hackathon, matching “developers”",
+            "1 initiative (hackathon) matching “developers”",
+            "Initiatives (hackathon) matching “developers”",
         ),
         (
             "/countries/be/?crisis=war-in-ukraine",
-            "1 initiative in Belgium, War in Ukraine",
-            "Initiatives in Belgium, War in Ukraine",
+            "1 initiative in Belgium (War in Ukraine)",
+            "Initiatives in Belgium (War in Ukraine)",
         ),
         (
             "/sectors/legal/?country=pl",
@@ -219,7 +219,7 @@ def test_it_describes_the_filters_in_the_meta_description(client, directory):
 def test_it_escapes_a_search_in_the_title(client, directory):
     response = client.get("/initiatives/?q=%3Cb%3Ebold%3C%2Fb%3E")
     assert "<b>bold</b>" not in response.content.decode()
-    assert title(response) == "Initiatives, matching “<b>bold</b>”" + SITE
+    assert title(response) == "Initiatives matching “<b>bold</b>”" + SITE
 
 
 def test_it_says_one_initiative_in_the_singular(client, directory):

@@ -397,13 +397,13 @@ class TestTheSmallDirectory:
             "&year=2020"
         )
         sentence = (
-            f"Belgique{NBSP}: 1 initiative, menée par The Good Lobby, "
-            f"étiquetée «{NBSP}petition{NBSP}», terminée, active en 2020"
+            f"Belgique{NBSP}: 1 initiative (terminée) menée par The Good Lobby, "
+            f"étiquetée «{NBSP}petition{NBSP}», active en 2020"
         )
         assert f"<h1>{sentence}</h1>" in response.content.decode()
         response = client.get("/fr/initiatives/?sector=legal&sector=tech&status=ongoing")
         assert (
-            "<h1>1 initiative du secteur juridique ou technologies civiques, en cours</h1>"
+            "<h1>1 initiative du secteur juridique ou technologies civiques (en cours)</h1>"
             in response.content.decode()
         )
 
