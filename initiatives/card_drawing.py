@@ -88,17 +88,30 @@ def png(card, site_name, address):
 
 
 def fitted_heading(text):
-    """(size, lines): the largest size at which the heading fits its box, else the smallest,
-    shortened."""
+    """(size, lines): the largest size at which the heading fits its box, its lines of even
+    length; else the smallest size, shortened."""
     for size in HEADING_SIZES:
-        max_lines = HEADING_HEIGHT // round(size * 1.2)
-        lines = wrapped(text, font(size, bold=True), TEXT_WIDTH, max_lines=None)
+        typeface, max_lines = font(size, bold=True), HEADING_HEIGHT // round(size * 1.2)
+        lines = wrapped(text, typeface, TEXT_WIDTH, max_lines=None)
         if len(lines) <= max_lines:
-            return size, lines
+            return size, balanced(text, typeface, len(lines))
     size = HEADING_SIZES[-1]
     return size, wrapped(
         text, font(size, bold=True), TEXT_WIDTH, HEADING_HEIGHT // round(size * 1.2)
     )
+
+
+def balanced(text, typeface, count):
+    """The text in `count` lines as even as they can be ("3 initiatives / in Belgium", not
+    "3 initiatives in / Belgium"): wrapped at the narrowest width that keeps `count` lines."""
+    narrowest, widest = TEXT_WIDTH // 3, TEXT_WIDTH
+    while narrowest < widest:
+        width = (narrowest + widest) // 2
+        if len(wrapped(text, typeface, width, max_lines=None)) <= count:
+            widest = width
+        else:
+            narrowest = width + 1
+    return wrapped(text, typeface, widest, max_lines=None)
 
 
 def highlighted(draw, position, line, highlight, typeface):
