@@ -8,6 +8,7 @@ ellipsis: nothing is drawn beyond its box.
 import functools
 import io
 import re
+from pathlib import Path
 
 from django.conf import settings
 from PIL import Image, ImageDraw, ImageFont
@@ -17,7 +18,7 @@ MARGIN = 80
 TEXT_WIDTH = WIDTH - 2 * MARGIN
 BAR = 16  # the accent bar down the left edge
 FOOTER = 96  # the band with the site's name
-FONTS = settings.BASE_DIR / "initiatives" / "fonts"
+FONTS = Path(__file__).with_name("fonts")
 PADDING = 56  # above the text, and at least as much below it
 EYEBROW_STEP, DETAILS_GAP, DETAILS_STEP = 56, 20, 42
 # Largest first: the heading takes the largest size at which it fits.
