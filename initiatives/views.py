@@ -1,6 +1,5 @@
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _
 
 from initiatives import facet_index, structured_data
 from initiatives.finder import finder_page
@@ -37,6 +36,11 @@ def find_initiative(request, slug):
     """
     if request.user.has_perm("initiatives.view_initiative"):
         return with_links(get_object_or_404(Initiative.objects.for_detail(), slug=slug))
+    return published_initiative(slug)
+
+
+def published_initiative(slug):
+    """What readers see of an initiative, from the cache until the next write."""
     return cache.get_or_set(
         versioned_key("initiative", slug),
         lambda: with_links(
@@ -68,15 +72,7 @@ def initiative_detail(request, slug):
 
 
 def sector_list(request):
-    head = pages.head(
-        request,
-        _("Sectors"),
-        _(
-            "The fields in which professionals gave their skills for free, from legal aid to "
-            "mental health, with their initiatives."
-        ),
-    )
-    context = {"sectors": sectors_with_counts(), "head": head}
+    context = {"sectors": sectors_with_counts(), "head": pages.head(request, "sector_list")}
     return render(request, "initiatives/sector_list.html", context)
 
 

@@ -4,7 +4,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django_countries import countries as all_countries
 
 from initiatives import facet_index, structured_data
@@ -21,9 +20,7 @@ WITH_NETWORKS = Prefetch("memberships", Membership.objects.select_related("netwo
 
 def network_list(request):
     networks = Network.objects.annotate(member_count=Count("memberships"))
-    head = pages.head(
-        request, _("Networks"), _("International coalitions of pro bono facilitators.")
-    )
+    head = pages.head(request, "network_list")
     return render(request, "networks/network_list.html", {"networks": networks, "head": head})
 
 
@@ -50,13 +47,7 @@ def facilitator_list(request):
     page = Paginator(facilitators, PAGE_SIZE).get_page(request.GET.get("page"))
     links = PageLinks(page, lambda number: f"?page={number}" if number > 1 else request.path)
     head = pages.head(
-        request,
-        _("Facilitators"),
-        _(
-            "Organisations whose trade is pro bono: they connect skilled professionals with the "
-            "organisations that need them."
-        ),
-        f"?page={page.number}" if page.number > 1 else "",
+        request, "facilitator_list", f"?page={page.number}" if page.number > 1 else ""
     )
     context = {"page": page, "page_links": links, "head": head}
     return render(request, "networks/facilitator_list.html", context)
@@ -83,11 +74,7 @@ def listed_countries():
 
 def country_list(request):
     countries = sorted(listed_countries(), key=lambda country: collation_key(country.name))
-    head = pages.head(
-        request,
-        _("Countries"),
-        _("Every country where a published initiative ran or a facilitator works."),
-    )
+    head = pages.head(request, "country_list")
     context = {"countries": countries, "world_map": world_map(countries), "head": head}
     return render(request, "networks/country_list.html", context)
 

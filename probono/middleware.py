@@ -23,6 +23,9 @@ class PublicGZipMiddleware(GZipMiddleware):
     """
 
     def process_response(self, request, response):
-        if request.path.startswith("/" + settings.ADMIN_PATH):
+        admin = request.path.startswith("/" + settings.ADMIN_PATH)
+        # The share cards are PNGs, compressed already.
+        image = response.get("Content-Type", "").startswith("image/")
+        if admin or image:
             return response
         return super().process_response(request, response)

@@ -2,9 +2,9 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from initiatives import exports
+from initiatives import exports, share_cards
 from initiatives import views as initiative_views
 from initiatives.feeds import InitiativeFeed
 from initiatives.sitemaps import SITEMAPS
@@ -30,6 +30,8 @@ urlpatterns = i18n_patterns(
     path("networks/<slug:slug>/", network_views.network_detail, name="network_detail"),
     path("facilitators/", network_views.facilitator_list, name="facilitator_list"),
     path("facilitators/<slug:slug>/", network_views.facilitator_detail, name="facilitator_detail"),
+    # Each page's share card, at the page's path + "card.png" (initiatives/share_cards.py).
+    re_path(r"^(?P<page>(?:[-\w]+/)*)card\.png$", share_cards.share_card, name="share_card"),
     prefix_default_language=False,
 )
 

@@ -4,7 +4,6 @@ robots.txt."""
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from initiatives import facet_index
 from initiatives.listing import listed
@@ -31,14 +30,7 @@ def home(request):
         "sectors": sectors_with_counts(),
         "networks": Network.objects.all(),
     }
-    context["head"] = pages.head(
-        request,
-        _("Pro bono initiatives around the world"),
-        _(
-            "Who gave their professional skills for free, to whom, where and in response to "
-            "which crisis: a directory of pro bono initiatives and the organisations behind them."
-        ),
-    )
+    context["head"] = pages.head(request, "home")
     return render(request, "home.html", context)
 
 

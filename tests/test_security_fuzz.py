@@ -179,6 +179,8 @@ def arguments(pattern, name):
         "id": "1",
         "url": "initiatives/initiative/",
         "section": "initiatives",
+        # The share card's page: /countries/fr/card.png.
+        "page": "countries/fr/",
     }
     parameters = list(pattern.pattern.regex.groupindex)
     kwargs = {parameter: by_parameter.get(parameter) for parameter in parameters}
