@@ -11,7 +11,6 @@ import pytest
 from django.utils import timezone
 
 from initiatives.filters import FILTERS
-from initiatives.models import Initiative, Sector
 from tests.conftest import body_text, shown_slugs
 from tests.directory import make_initiative
 
