@@ -64,7 +64,7 @@ def test_the_filters_open_and_show_results_leads_back_to_them(phone, seed, javas
 
 
 @pytest.mark.parametrize("javascript", [True], ids=["with-js"])
-def test_a_ticked_option_stays_under_the_finger_and_the_count_is_announced(phone, seed):
+def test_a_ticked_option_stays_under_the_finger_and_the_count_is_announced(phone, seed, screenshot):
     phone.goto("/initiatives/")
     phone.evaluate("window.stillThisPage = true")
     filters_control(phone).click()
@@ -86,6 +86,7 @@ def test_a_ticked_option_stays_under_the_finger_and_the_count_is_announced(phone
     last = phone.get_by_role("button", name=f"Show {count} results").last
     expect(last).to_be_in_viewport()
     assert phone.evaluate("window.stillThisPage === true")
+    screenshot(phone, "finder-mobile-open", full_page=False)
 
 
 @pytest.mark.parametrize("address", [FILTERED, PAGED], ids=["chips", "pages"])
