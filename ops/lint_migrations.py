@@ -12,11 +12,15 @@ from pathlib import Path
 import django
 
 ROOT = Path(__file__).resolve().parent.parent
-# Written before the first release, when no older code served the database: accepted as they are.
+# Written before the first release, when no older code served the database, or as said:
+# accepted as they are.
 ACCEPTED = {
     "0002_add_search_fields": "initiatives: the search columns, before the first release",
     "0007_add_translations": "initiatives: the French columns, before the first release",
     "0004_add_translations": "networks: the French columns, before the first release",
+    # Dropped in the release that moves its addresses to sources (0014): that deploy stops the
+    # old code before it migrates, as the old code reads the column.
+    "0015_remove_initiative_source_url": "initiatives: the single source link, now sources",
 }
 
 

@@ -55,7 +55,7 @@ def test_it_loads_every_initiative_of_the_article_with_its_countries_and_source(
     for slug, countries in ARTICLE_INITIATIVES.items():
         initiative = Initiative.objects.get(slug=slug)
         assert set(initiative.countries.values_list("code", flat=True)) == countries, slug
-        assert initiative.source_url.startswith("http"), slug
+        assert initiative.sources.get(is_primary=True).url.startswith("http"), slug
         assert initiative.is_published, slug
 
 
