@@ -93,6 +93,7 @@ def test_the_french_page_gives_the_sources_and_the_unit_in_french(client, source
     content = client.get(f"/fr{PAGE}").content.decode()
     assert "<dt>Participation</dt><dd>10\u202f000 signatures</dd>" in content
     assert '<h2 id="sources">Sources</h2>' in content
+    assert "<dt>Statut</dt><dd>Terminée</dd>" in content  # one initiative, not the facet's
     assert sources_list(content)[0].endswith("The Good Lobby, 27 avril 2020")
     edit(sourced, participants_unit="registrations")
     assert "<dd>10\u202f000 inscriptions</dd>" in client.get(f"/fr{PAGE}").content.decode()
