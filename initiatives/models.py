@@ -2,7 +2,6 @@ import datetime
 import functools
 
 from django.conf import settings
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from initiatives.figures import ParticipantsUnit
 from initiatives.sources import Source  # noqa: F401 (a model of this app)
 from networks.models import Country, Facilitator, Membership, Network, WebLinks
 from probono.i18n import reverse_often
@@ -249,31 +248,8 @@ class Initiative(WebLinks, Revisioned):
         def format(self, value):
             return formatted_date(value, self.value, translation.get_language())
 
-    class ParticipantsUnit(models.TextChoices):
-        """What a participants figure counts: a petition counts signatures, not people."""
-
-        PARTICIPANTS = "participants", _("participants")
-        SIGNATURES = "signatures", _("signatures")
-        REGISTRATIONS = "registrations", _("registrations")
-        ATTENDEES = "attendees", _("attendees")
-        MEMBERS = "members", _("members")
-        ORGANISATIONS = "organisations", _("organisations")
-
-        def count(self, number):
-            """ "10,000 signatures", with the number grouped as the active language does."""
-            counted = {
-                "participants": ngettext("%(count)s participant", "%(count)s participants", number),
-                "signatures": ngettext("%(count)s signature", "%(count)s signatures", number),
-                "registrations": ngettext(
-                    "%(count)s registration", "%(count)s registrations", number
-                ),
-                "attendees": ngettext("%(count)s attendee", "%(count)s attendees", number),
-                "members": ngettext("%(count)s member", "%(count)s members", number),
-                "organisations": ngettext(
-                    "%(count)s organisation", "%(count)s organisations", number
-                ),
-            }[self.value]
-            return counted % {"count": intcomma(number)}
+    # Initiative.ParticipantsUnit, beside Initiative.Kind and Initiative.Status.
+    ParticipantsUnit = ParticipantsUnit
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
