@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import prefetch_related_objects
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -11,7 +13,7 @@ from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
-from initiatives.models import Crisis, Initiative, Sector
+from initiatives.models import Crisis, Initiative, Sector, Source
 from initiatives.resources import InitiativeResource
 from networks.admin import AllOrNothingImportMixin
 from networks.models import Network
@@ -106,6 +108,73 @@ class InitiativeForm(RevisionedForm):
                 self.fields[name].required = False
 
 
+class SourceForm(forms.ModelForm):
+    """Primary is checked across the formset (SourceFormSet), not row by row against the
+    stored rows: moving the primary mark from one source to another is one edit."""
+
+    is_primary = forms.BooleanField(
+        label=Source._meta.get_field("is_primary").verbose_name,
+        help_text=Source._meta.get_field("is_primary").help_text,
+        required=False,
+    )
+
+    class Meta:
+        model = Source
+        fields = ["url", "title", "publisher", "published_on", "accessed_on", "order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("is_primary", self.instance.is_primary)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self.instance.is_primary = cleaned_data.get("is_primary", False)
+        return cleaned_data
+
+
+class SourceFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        kept = [
+            form.instance
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        # Stored sources that the form left out (a form sent without them) stay as they are.
+        if self.instance.pk:
+            shown = [form.instance.pk for form in self.initial_forms]
+            kept += self.instance.sources.exclude(pk__in=shown)
+        primaries = sum(source.is_primary for source in kept)
+        if primaries > 1:
+            raise ValidationError(_("Mark only one source as primary."))
+        if kept and not primaries:
+            raise ValidationError(_("Mark one source as primary."))
+        if not kept and self.instance.status == Initiative.Status.PUBLISHED:
+            raise ValidationError(_("A published initiative needs a source."))
+
+    def save(self, commit=True):
+        # The one primary source a row at a time: the mark leaves the old one before it reaches
+        # the new one, which the database's constraint would otherwise refuse.
+        demoted = [form.instance.pk for form in self.initial_forms if not form.instance.is_primary]
+        Source.objects.filter(pk__in=demoted, is_primary=True).update(is_primary=False)
+        return super().save(commit)
+
+
+class SourceInline(admin.StackedInline):
+    model = Source
+    form = SourceForm
+    formset = SourceFormSet
+    # The form's own field, not the model's (SourceForm).
+    exclude = ["is_primary"]
+    extra = 0
+    fields = [
+        ("url", "is_primary"),
+        ("title", "publisher"),
+        ("published_on", "accessed_on"),
+        "order",
+    ]
+
+
 NOT_PUBLISHED_CHANGED = _("Not published: “%(title)s” changed since you opened the list.")
 NOT_UNPUBLISHED_CHANGED = _("Not unpublished: “%(title)s” changed since you opened the list.")
 
@@ -135,6 +204,8 @@ class InitiativeAdmin(
 ):
     resource_classes = [InitiativeResource]
     form = InitiativeForm
+    inlines = [SourceInline]
+    object_history_template = "admin/initiatives/initiative/object_history.html"
     list_display = ["title", "lead", "country_list", "kind", "started_on", "status", "updated_at"]
     list_filter = [
         "status",
@@ -183,14 +254,31 @@ class InitiativeAdmin(
         ),
         (
             _("Figures"),
-            {"fields": ["volunteers", "participants", "beneficiaries", "figures_note"]},
+            {
+                "fields": [
+                    "volunteers",
+                    ("participants", "participants_unit"),
+                    "beneficiaries",
+                    "figures_note",
+                ]
+            },
         ),
-        (_("Sources"), {"fields": ["website", "source_url", "last_verified_on"]}),
+        (_("Links"), {"fields": ["website", "last_verified_on"]}),
         (_("Publication"), {"fields": ["status", "published_at", "created_at", "updated_at"]}),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("countries")
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Sources have a history of their own, listed under the initiative's.
+        source_history = (
+            Source.history.filter(initiative_id=object_id)
+            .select_related("history_user")
+            .order_by("-history_date")
+        )
+        context = {"source_history": source_history, **(extra_context or {})}
+        return super().history_view(request, object_id, context)
 
     @admin.display(description=_("run by"), ordering="facilitator__name")
     def lead(self, initiative):
@@ -225,7 +313,7 @@ class InitiativeAdmin(
         ready = []
         drafts = queryset.filter(status=Initiative.Status.DRAFT)
         unchanged = self.unchanged_since_seen(request, drafts, NOT_PUBLISHED_CHANGED)
-        prefetch_related_objects(unchanged, "countries")
+        prefetch_related_objects(unchanged, "countries", "sources")
         for initiative in unchanged:
             if missing := initiative.missing_for_publication():
                 self.message_user(

@@ -10,7 +10,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
 
 from initiatives.finder import Finder
-from initiatives.models import Initiative, TaggedInitiative
+from initiatives.models import Initiative, Source, TaggedInitiative
 from probono.spreadsheets import escape_formula
 
 CHUNK_SIZE = 1000
@@ -31,10 +31,12 @@ COLUMNS = [
     "ended_on",
     "volunteers",
     "participants",
+    "participants_unit",
     "beneficiaries",
     "tags",
     "website",
-    "source_url",
+    "primary_source_url",
+    "source_count",
     "last_verified_on",
 ]
 
@@ -59,13 +61,18 @@ def with_relations(initiatives):
             "tags": TaggedInitiative.objects.filter(content_object__in=ids).values_list(
                 "content_object", "tag__name"
             ),
+            # The primary source first.
+            "sources": Source.objects.filter(initiative__in=ids)
+            .order_by("-is_primary", "order", "pk")
+            .values_list("initiative", "url"),
         }
         grouped = {name: collections.defaultdict(list) for name in relations}
         for name, pairs in relations.items():
             for initiative, value in pairs:
                 grouped[name][initiative].append(value)
         for initiative in chunk:
-            yield initiative, {name: sorted(grouped[name][initiative.pk]) for name in grouped}
+            links = {name: sorted(grouped[name][initiative.pk]) for name in grouped}
+            yield initiative, {**links, "sources": grouped["sources"][initiative.pk]}
 
 
 def row(initiative, relations, list_url):
@@ -88,10 +95,12 @@ def row(initiative, relations, list_url):
         "ended_on": initiative.ended_on and initiative.ended_on.isoformat(),
         "volunteers": initiative.volunteers,
         "participants": initiative.participants,
+        "participants_unit": initiative.participants_unit if initiative.participants else None,
         "beneficiaries": initiative.beneficiaries,
         "tags": relations["tags"],
         "website": initiative.website,
-        "source_url": initiative.source_url,
+        "primary_source_url": relations["sources"][0] if relations["sources"] else None,
+        "source_count": len(relations["sources"]),
         "last_verified_on": initiative.last_verified_on and initiative.last_verified_on.isoformat(),
     }
 

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from initiatives.figures import ParticipantsUnit
+from initiatives.sources import Source  # noqa: F401 (a model of this app)
 from networks.models import Country, Facilitator, Membership, Network, WebLinks
 from probono.i18n import reverse_often
 from probono.safe_edits import Revisioned
@@ -246,6 +248,9 @@ class Initiative(WebLinks, Revisioned):
         def format(self, value):
             return formatted_date(value, self.value, translation.get_language())
 
+    # Initiative.ParticipantsUnit, beside Initiative.Kind and Initiative.Status.
+    ParticipantsUnit = ParticipantsUnit
+
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     summary = models.CharField(
@@ -315,13 +320,18 @@ class Initiative(WebLinks, Revisioned):
 
     volunteers = models.PositiveIntegerField(_("volunteers"), null=True, blank=True)
     participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
+    participants_unit = models.CharField(
+        _("participants counted as"),
+        max_length=20,
+        choices=ParticipantsUnit,
+        default=ParticipantsUnit.PARTICIPANTS,
+        db_default=ParticipantsUnit.PARTICIPANTS,
+        help_text=_("What the participants figure counts: 10,000 signatures, 330 registrations."),
+    )
     beneficiaries = models.PositiveIntegerField(_("beneficiaries"), null=True, blank=True)
     figures_note = models.CharField(_("about the figures"), max_length=300, blank=True, default="")
 
     website = models.URLField(_("website"), blank=True, default="")
-    source_url = models.URLField(
-        _("source link"), blank=True, default="", help_text=_("Where the facts come from.")
-    )
     last_verified_on = models.DateField(_("facts last verified on"), null=True, blank=True)
 
     language = models.CharField(
@@ -345,7 +355,9 @@ class Initiative(WebLinks, Revisioned):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = InitiativeQuerySet.as_manager()
-    # Translated fields and history (of sectors and crises too) are registered in translation.py.
+    # Translated fields and history (of sectors and crises too) are registered in translation.py;
+    # sources keep a history of their own, which an edit conflict names too (safe_edits).
+    history_parts = ["sources"]
 
     class Meta:
         verbose_name = _("initiative")
@@ -422,16 +434,14 @@ class Initiative(WebLinks, Revisioned):
                     )
                 }
             )
-        if self.status == self.Status.PUBLISHED and not self.source_url:
-            raise ValidationError({"source_url": _("A published initiative needs a source link.")})
 
     def missing_for_publication(self):
         """What a reader would miss if this were published now, in an editor's words."""
         missing = []
         if not self.summary:
             missing.append(str(_("a summary")))
-        if not self.source_url:
-            missing.append(str(_("a source link")))
+        if self.pk and not self.sources.all():
+            missing.append(str(_("a source")))
         if self.pk and not self.countries.exists():
             missing.append(str(_("a country")))
         return missing
@@ -441,8 +451,16 @@ class Initiative(WebLinks, Revisioned):
         return self.status == self.Status.PUBLISHED
 
     @property
+    def participants_figure(self):
+        """ "10,000 signatures", in the active language; empty without a figure."""
+        if self.participants is None:
+            return ""
+        return self.ParticipantsUnit(self.participants_unit).count(self.participants)
+
+    @property
     def is_ongoing(self):
-        return self.ended_on is None
+        """As the finder's status filter has it: no end date, or one still to come."""
+        return self.ended_on is None or self.ended_on >= timezone.localdate()
 
     @property
     def period(self):

@@ -1,12 +1,13 @@
 """CSV import and export of initiatives in the admin; the shared rules are in networks.resources."""
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, widgets
 from taggit.models import Tag
 
-from initiatives.models import Crisis, Initiative, Sector
-from networks.models import Facilitator, Network
+from initiatives.models import Crisis, Initiative, Sector, Source
+from networks.models import WEB_LINK, Facilitator, Network
 from networks.resources import (
     SEPARATOR,
     CountriesWidget,
@@ -62,6 +63,9 @@ class InitiativeResource(DirectoryResource):
     )
     crisis = fields.Field(attribute="crisis", column_name="crisis", widget=SlugOrNameWidget(Crisis))
     tags = fields.Field(attribute="tags", column_name="tags", widget=TagsWidget())
+    # The primary source's address, as in the spreadsheets from before initiatives had several
+    # sources: import_instance reads it, after_save_instance makes it the primary source.
+    source_url = fields.Field(column_name="source_url", dehydrate_method="primary_source_url")
     # An empty cell is not saved: it leaves the status as it is, and a new initiative a draft.
     status = fields.Field(
         attribute="status", column_name="status", widget=StatusWidget(), saves_null_values=False
@@ -93,6 +97,7 @@ class InitiativeResource(DirectoryResource):
             "end_precision",
             "volunteers",
             "participants",
+            "participants_unit",
             "beneficiaries",
             "figures_note",
             "website",
@@ -104,8 +109,16 @@ class InitiativeResource(DirectoryResource):
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("facilitator", "network", "crisis").prefetch_related(
-            "partners", "countries", "sectors", "tags"
+            "partners", "countries", "sectors", "tags", "sources"
         )
+
+    def primary_source_url(self, initiative):
+        if (url := getattr(initiative, "imported_source_url", None)) is not None:
+            return url
+        if initiative.pk is None:
+            return ""
+        primary = next((source for source in initiative.sources.all() if source.is_primary), None)
+        return primary.url if primary else ""
 
     def import_instance(self, instance, row, **kwargs):
         status = instance.status
@@ -114,6 +127,8 @@ class InitiativeResource(DirectoryResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        if error := self.read_source_url(instance, row):
+            errors["source_url"] = [ValidationError(error)]
         countries = self.fields["countries"]
         if "countries" not in errors and not (
             countries.clean(row) if countries.column_name in row else instance.pk
@@ -130,11 +145,50 @@ class InitiativeResource(DirectoryResource):
         if errors:
             raise ValidationError(errors)
 
+    def read_source_url(self, instance, row):
+        """Keep the row's source address on the instance, for after_save_instance; or say
+        what is wrong with it."""
+        url = str(row.get("source_url") or "").strip()
+        if url:
+            try:
+                Source._meta.get_field("url").clean(url, None)
+                WEB_LINK(url)
+            except ValidationError as error:
+                return error.messages[0]
+            instance.imported_source_url = url
+        elif instance.status == Initiative.Status.PUBLISHED and not (
+            instance.pk and instance.sources.exists()
+        ):
+            return _("A published initiative needs a source.")
+        return None
+
+    def after_save_instance(self, instance, row, **kwargs):
+        """The row's source address becomes the primary source; the former primary one stays,
+        as another source."""
+        url = getattr(instance, "imported_source_url", None)
+        if not url:
+            return
+        sources = instance.sources.all()
+        if sources.filter(url=url, is_primary=True).exists():
+            return
+        for former in sources.filter(is_primary=True):
+            former.is_primary = False
+            former.save()
+        source = sources.filter(url=url).first() or Source(
+            initiative=instance,
+            url=url,
+            accessed_on=instance.last_verified_on or timezone.localdate(),
+        )
+        source.is_primary = True
+        source.save()
+
     def skip_row(self, instance, original, row, import_validation_errors=None):
         # The base class compares many-to-many values by primary key, but tags come as names.
         tags = self.fields["tags"]
         rest = {column: value for column, value in row.items() if column != tags.column_name}
         if not super().skip_row(instance, original, rest, import_validation_errors):
+            return False
+        if self.primary_source_url(instance) != self.primary_source_url(original):
             return False
         if tags.column_name not in row:
             return True

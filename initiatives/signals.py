@@ -7,7 +7,14 @@ from django.db.models.signals import m2m_changed, post_delete, post_migrate, pos
 from taggit.models import Tag
 
 from initiatives import changes, search
-from initiatives.models import Crisis, FacetIndexQueue, Initiative, Sector, TaggedInitiative
+from initiatives.models import (
+    Crisis,
+    FacetIndexQueue,
+    Initiative,
+    Sector,
+    Source,
+    TaggedInitiative,
+)
 from networks.models import Facilitator, Membership, Network
 
 # What public pages show: deleting one of these removes a page, and what lists it.
@@ -30,6 +37,10 @@ def connect():
     for model in LINKS:
         m2m_changed.connect(links_changed, sender=model)
     post_migrate.connect(migrated, sender=apps.get_app_config("initiatives"))
+
+    # A source is shown on its initiative's page only: no list or count changes.
+    post_save.connect(source_changed, sender=Source)
+    post_delete.connect(source_changed, sender=Source)
 
     post_save.connect(initiative_saved, sender=Initiative)
     m2m_changed.connect(initiative_tags_changed, sender=TaggedInitiative)
@@ -81,6 +92,10 @@ def links_changed(sender, instance, action, model, pk_set, **kwargs):
         changes.record(everything=True)  # e.g. sector.initiatives.clear()
     else:
         changes.record(initiatives=pk_set)
+
+
+def source_changed(sender, instance, raw=False, **kwargs):
+    changes.record(removal=raw, everything=raw)
 
 
 def led_by(facilitator_id):

@@ -1,11 +1,11 @@
 """schema.org descriptions of detail pages, for search engines and link previews.
 
 An initiative is a schema.org Project, a kind of Organization: it is run by its facilitator or
-network (parentOrganization), lasts from foundingDate to dissolutionDate, and its source is a
-CreativeWork about it (subjectOf). Project has no startDate, organizer or citation.
+network (parentOrganization), lasts from foundingDate to dissolutionDate, its sources are
+CreativeWorks about it (subjectOf), and its participants figure is an InteractionCounter named
+by its unit (interactionStatistic). Project has no startDate, organizer or citation (a property
+of CreativeWork only).
 """
-
-from django.utils.translation import gettext as _
 
 
 def organisation(facilitator, request):
@@ -73,10 +73,39 @@ def for_initiative(initiative, request):
         data["foundingDate"] = initiative.started_on.isoformat()
     if initiative.ended_on:
         data["dissolutionDate"] = initiative.ended_on.isoformat()
-    if initiative.source_url:
-        data["subjectOf"] = {
-            "@type": "CreativeWork",
-            "name": _("Source"),
-            "url": initiative.source_url,
-        }
+    if initiative.listed_sources:
+        data["subjectOf"] = [creative_work(source) for source in initiative.listed_sources]
+    if initiative.participants is not None:
+        data["interactionStatistic"] = interaction_counter(initiative)
+    return data
+
+
+def creative_work(source):
+    data = {"@type": "CreativeWork", "name": str(source), "url": source.url}
+    if source.publisher:
+        data["publisher"] = {"@type": "Organization", "name": source.publisher}
+    if source.published_on:
+        data["datePublished"] = source.published_on.isoformat()
+    return data
+
+
+# The schema.org action each unit counts, where one says it exactly.
+INTERACTION_TYPES = {
+    "signatures": "EndorseAction",
+    "registrations": "RegisterAction",
+    "members": "JoinAction",
+    "organisations": "JoinAction",
+}
+
+
+def interaction_counter(initiative):
+    """ "10,000 signatures" as schema.org puts it."""
+    unit = initiative.ParticipantsUnit(initiative.participants_unit)
+    data = {
+        "@type": "InteractionCounter",
+        "name": str(unit.label),
+        "userInteractionCount": initiative.participants,
+    }
+    if unit in INTERACTION_TYPES:
+        data["interactionType"] = {"@type": INTERACTION_TYPES[unit]}
     return data

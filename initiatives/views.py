@@ -50,8 +50,10 @@ def published_initiative(slug):
 
 
 def with_links(initiative):
-    """The initiative with its links, and the related initiatives its page suggests."""
+    """The initiative with its links and sources, and the related initiatives its page
+    suggests."""
     initiative = listed([initiative], partners_and_tags=True)[0]
+    initiative.listed_sources = list(initiative.sources.all())
     initiative.related = listed(Initiative.objects.for_listing().related_to(initiative))
     return initiative
 

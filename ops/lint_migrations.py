@@ -12,7 +12,8 @@ from pathlib import Path
 import django
 
 ROOT = Path(__file__).resolve().parent.parent
-# Written before the first release, when no older code served the database: accepted as they are.
+# Written before the first release, when no older code served the database, or as said:
+# accepted as they are.
 ACCEPTED = {
     "0002_add_search_fields": "initiatives: the search columns, before the first release",
     "0007_add_translations": "initiatives: the French columns, before the first release",

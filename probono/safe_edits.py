@@ -7,6 +7,8 @@ history reverts carry the revision the editor saw; imports carry the revisions o
 (`networks.resources`). The message names who changed what and when, from the entry's history.
 """
 
+import itertools
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
@@ -65,14 +67,16 @@ def changes_since(obj, revision):
     every save after `revision`, as its history recorded them."""
     opts = obj._meta
     history = getattr(type(obj), "history", None)
-    records = history.filter(id=obj.pk, revision__gt=revision) if history else []
+    records = history.filter(id=obj.pk, revision__gt=revision) if history else None
+    records = list(records.order_by("history_date")) if records is not None else []
     sentences = []
-    for record in records.order_by("history_date") if records else []:
+    for record, following in itertools.pairwise([*records, None]):
         who = record.history_user.get_username() if record.history_user else _("Someone")
         when = formats.date_format(timezone.localtime(record.history_date), "DATETIME_FORMAT")
         previous = record.prev_record
         fields = [] if previous is None else record.diff_against(previous).changed_fields
         names = [label(opts, name) for name in fields if name not in unnamed(type(obj))]
+        names += parts_changed(obj, record, following)
         if record.history_type == "-":
             sentences.append(_("%(who)s deleted it on %(when)s.") % {"who": who, "when": when})
         elif names:
@@ -83,6 +87,23 @@ def changes_since(obj, revision):
         else:
             sentences.append(_("%(who)s saved it on %(when)s.") % {"who": who, "when": when})
     return " ".join(sentences) or _("Someone else saved it in the meantime.")
+
+
+def parts_changed(obj, record, following):
+    """The names of the parts of `obj` with a history of their own (an initiative's sources,
+    `history_parts`) that changed with `record`: the admin saves them right after the entry,
+    before any later save of it."""
+    names = []
+    for name in getattr(type(obj), "history_parts", []):
+        relation = obj._meta.get_field(name)
+        changes = relation.related_model.history.filter(
+            **{relation.field.attname: obj.pk, "history_date__gte": record.history_date}
+        )
+        if following is not None:
+            changes = changes.filter(history_date__lt=following.history_date)
+        if changes.exists():
+            names.append(str(relation.related_model._meta.verbose_name_plural))
+    return names
 
 
 def unnamed(model):

@@ -4,19 +4,36 @@ made of, and more initiatives on top. conftest.py turns them into fixtures."""
 import datetime
 import types
 
-from initiatives.models import Crisis, Initiative, Sector
+from initiatives.models import Crisis, Initiative, Sector, Source
 from networks.models import Facilitator, Membership, Network
 
 
-def make_initiative(title, slug, *, countries=("BE",), sectors=(), tags=(), **fields):
+def make_initiative(
+    title,
+    slug,
+    *,
+    countries=("BE",),
+    sectors=(),
+    tags=(),
+    sources=("https://example.org/source",),
+    **fields,
+):
+    """An initiative, published unless told otherwise; its first source is the primary one."""
     fields.setdefault("summary", f"Summary of {title}.")
     fields.setdefault("kind", Initiative.Kind.ADVOCACY_CAMPAIGN)
-    fields.setdefault("source_url", "https://example.org/source")
     fields.setdefault("status", Initiative.Status.PUBLISHED)
     initiative = Initiative.objects.create(title=title, slug=slug, **fields)
     initiative.countries.set(countries)
     initiative.sectors.set(sectors)
     initiative.tags.set(tags)
+    for order, url in enumerate(sources):
+        Source.objects.create(
+            initiative=initiative,
+            url=url,
+            accessed_on=datetime.date(2024, 1, 15),
+            is_primary=order == 0,
+            order=order,
+        )
     return initiative
 
 

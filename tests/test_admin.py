@@ -4,8 +4,9 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from initiatives.models import Initiative
+from initiatives.models import Initiative, Source
 from networks.models import Facilitator
+from tests.conftest import admin_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +14,12 @@ ADMIN = "/" + settings.ADMIN_PATH
 CHANGELIST = ADMIN + "initiatives/initiative/"
 
 
-def form_data(**changes):
+SOURCE = {"url": "https://example.org/clinics", "is_primary": "on"}
+
+
+def form_data(sources=(), **changes):
+    """The add or change form as a browser sends it, with these sources (dicts of a source
+    form's fields) as its new sources."""
     data = {
         "title": "Free legal clinics for tenants",
         "slug": "free-legal-clinics",
@@ -25,13 +31,28 @@ def form_data(**changes):
         "countries": ["BE"],
         "start_precision": "day",
         "end_precision": "day",
+        "participants_unit": "participants",
         "status": "draft",
     }
     data.update(changes)
     # The form has a field per language: title_en and title_fr...
     for field in ("title", "summary", "description"):
         data[f"{field}_en"] = data.pop(field, None)
+    data |= source_forms(sources)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def source_forms(sources):
+    data = {
+        "sources-TOTAL_FORMS": str(len(sources)),
+        "sources-INITIAL_FORMS": "0",
+        "sources-MIN_NUM_FORMS": "0",
+        "sources-MAX_NUM_FORMS": "1000",
+    }
+    for index, source in enumerate(sources):
+        for name, value in {"accessed_on": "2026-11-26", "order": index, **source}.items():
+            data[f"sources-{index}-{name}"] = value
+    return data
 
 
 def test_an_editor_creates_a_draft_that_readers_cannot_see(editor_client, client_factory):
@@ -67,11 +88,11 @@ def test_an_editor_publishes_a_draft_and_readers_find_it(editor_client, client_f
 
 
 def test_publishing_refuses_an_initiative_without_a_source(editor_client, draft):
-    Initiative.objects.filter(pk=draft.pk).update(source_url="")
+    draft.sources.all().delete()
     response = editor_client.post(
         CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]}, follow=True
     )
-    assert "still needs a source link" in response.content.decode()
+    assert "still needs a source" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == "draft"
 
@@ -79,8 +100,64 @@ def test_publishing_refuses_an_initiative_without_a_source(editor_client, draft)
 def test_the_form_refuses_to_publish_without_a_source_in_plain_words(editor_client):
     response = editor_client.post(CHANGELIST + "add/", form_data(status="published"))
     assert response.status_code == 200
-    assert "A published initiative needs a source link." in response.content.decode()
+    assert "A published initiative needs a source." in response.content.decode()
     assert not Initiative.objects.exists()
+
+
+def test_the_form_publishes_with_its_sources_the_first_primary(editor_client):
+    second = {"url": "https://example.org/report", "title": "Annual report", "publisher": "ACME"}
+    data = form_data(status="published", sources=[SOURCE, second])
+    response = editor_client.post(CHANGELIST + "add/", data)
+    assert response.status_code == 302, response.context["inline_admin_formsets"][0].formset.errors
+    initiative = Initiative.objects.get(slug="free-legal-clinics")
+    assert initiative.is_published
+    assert [(source.url, source.is_primary) for source in initiative.sources.all()] == [
+        ("https://example.org/clinics", True),
+        ("https://example.org/report", False),
+    ]
+    # Each source has its own history, with who added it.
+    assert {record.history_user.username for record in Source.history.all()} == {"edith"}
+
+
+@pytest.mark.parametrize(
+    ("sources", "message"),
+    [
+        ([{**SOURCE, "is_primary": ""}], "Mark one source as primary."),
+        ([SOURCE, {**SOURCE, "url": "https://example.org/b"}], "Mark only one source as primary."),
+        ([{**SOURCE, "url": "javascript:alert(1)"}], "Enter a valid URL."),
+        ([{**SOURCE, "url": "ftp://example.org/"}], "Enter a valid URL."),
+        ([{**SOURCE, "url": ""}], "This field is required."),
+        ([{**SOURCE, "accessed_on": "yesterday"}], "Enter a valid date."),
+    ],
+)
+def test_the_form_explains_what_is_wrong_with_a_source(editor_client, sources, message):
+    response = editor_client.post(CHANGELIST + "add/", form_data(sources=sources))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Initiative.objects.exists()
+
+
+def test_an_editor_moves_the_primary_mark_to_another_source(editor_client, petition):
+    Source.objects.create(
+        initiative=petition, url="https://example.org/b", accessed_on="2024-01-15", order=1
+    )
+    url = f"{CHANGELIST}{petition.pk}/change/"
+    data = admin_form_data(editor_client.get(url))
+    data.pop("sources-0-is_primary")
+    data["sources-1-is_primary"] = "on"
+    assert editor_client.post(url, data).status_code == 302
+    primary = petition.sources.get(is_primary=True)
+    assert primary.url == "https://example.org/b"
+
+
+def test_the_history_page_lists_the_changes_to_sources(editor_client, petition):
+    url = f"{CHANGELIST}{petition.pk}/change/"
+    data = admin_form_data(editor_client.get(url), **{"sources-0-title": "The petition"})
+    assert editor_client.post(url, data).status_code == 302
+    history = editor_client.get(url.replace("change/", "history/")).content.decode()
+    assert "Changes to its sources" in history
+    assert "The petition, https://example.org/source (primary)" in history
+    assert "edith" in history
 
 
 @pytest.mark.parametrize(
@@ -128,7 +205,6 @@ def test_every_edit_is_recorded_field_by_field_and_can_be_reverted(editor_client
         title="Petition to the 27 health ministers",
         slug=petition.slug,
         summary=petition.summary,
-        source_url=petition.source_url,
         status="published",
         facilitator=petition.facilitator_id,
         tags="petition",
@@ -158,7 +234,6 @@ def test_a_renamed_slug_redirects_permanently_from_the_old_link(editor_client, c
         title=petition.title,
         slug="eu-health-ministers-petition",
         summary=petition.summary,
-        source_url=petition.source_url,
         status="published",
         facilitator=petition.facilitator_id,
     )

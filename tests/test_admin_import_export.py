@@ -138,6 +138,9 @@ def test_it_previews_a_valid_file_then_saves_it_on_confirm(editor_client, facili
     assert initiative.end_precision == "day"
     assert initiative.volunteers == 40
     assert initiative.participants is None
+    (source,) = initiative.sources.all()
+    assert (source.url, source.is_primary) == ("https://example.org/source", True)
+    assert source.accessed_on == datetime.date(2024, 1, 15)  # when the facts were verified
     assert initiative.language == "en"
     assert initiative.status == "draft"
     assert initiative.history.count() >= 1
@@ -166,6 +169,24 @@ def test_it_updates_the_initiative_with_the_same_slug(admin_client, petition):
     assert petition.history.count() == history + 1
 
 
+def test_a_new_source_url_becomes_the_primary_source_and_the_former_stays(admin_client, petition):
+    text = csv_text({"slug": petition.slug, "source_url": "https://example.org/new-report"})
+    import_file(admin_client, INITIATIVES, text)
+    assert [(source.url, source.is_primary) for source in petition.sources.all()] == [
+        ("https://example.org/source", False),
+        ("https://example.org/new-report", True),
+    ]
+    # The same address again changes nothing.
+    response = preview(admin_client, INITIATIVES, text)
+    assert [row.import_type for row in response.context["result"]] == ["skip"]
+
+
+def test_it_publishes_a_row_whose_initiative_has_sources_without_a_source_url(admin_client, draft):
+    import_file(admin_client, INITIATIVES, csv_text({"slug": draft.slug, "status": "published"}))
+    draft.refresh_from_db()
+    assert draft.is_published
+
+
 def test_it_refuses_the_whole_file_when_one_row_names_an_unknown_country(admin_client, legal):
     text = csv_text(
         initiative_row(slug="first", tags="brand-new-tag"),
@@ -184,7 +205,12 @@ def test_it_refuses_the_whole_file_when_one_row_names_an_unknown_country(admin_c
             {"started_on": "2020-05-01", "ended_on": "2020-04-01"},
             "The end date cannot be before the start date.",
         ),
-        ({"status": "published"}, "A published initiative needs a source link."),
+        ({"status": "published"}, "A published initiative needs a source."),
+        ({"source_url": "javascript:alert(1)"}, "Enter a valid URL."),
+        (
+            {"source_url": "ftp://example.org/report"},
+            "Enter a web address starting with http:// or https://.",
+        ),
         (
             {"facilitator": "the-good-lobby", "network": "Global Pro Bono Network"},
             "An initiative is run either by a facilitator or by a network, not both.",

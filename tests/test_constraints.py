@@ -4,9 +4,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from initiatives.models import Initiative, Sector
+from initiatives.models import Initiative, Sector, Source
 from networks.models import Country, Facilitator, Membership
 from tests.directory import make_initiative
+
+DAY = datetime.date(2024, 1, 15)
 
 pytestmark = pytest.mark.django_db
 
@@ -70,17 +72,33 @@ def test_it_knows_every_iso_country_from_the_start():
     assert Country.objects.get(code="PT").name == "Portugal"
 
 
-def test_it_asks_for_a_source_before_publishing():
-    initiative = Initiative(
-        title="Unsourced",
-        slug="unsourced",
-        summary="s",
-        kind=Initiative.Kind.HACKATHON,
-        status=Initiative.Status.PUBLISHED,
-    )
-    with pytest.raises(ValidationError) as error:
-        initiative.full_clean()
-    assert "source_url" in error.value.message_dict
+def test_it_asks_for_a_source_before_publishing(petition):
+    petition.sources.all().delete()
+    assert petition.missing_for_publication() == ["a source"]
+
+
+def test_it_keeps_one_primary_source_per_initiative(petition):
+    second = Source(initiative=petition, url="https://example.org/b", accessed_on=DAY)
+    second.is_primary = True
+    with pytest.raises(ValidationError, match="only one primary source"):
+        second.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        second.save()
+    second.is_primary = False
+    second.save()  # as many other sources as there are
+
+
+@pytest.mark.parametrize("url", ["", "ftp://example.org/file", "javascript:alert(1)"])
+def test_it_keeps_only_web_links_as_sources(petition, url):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Source.objects.create(initiative=petition, url=url, accessed_on=DAY)
+
+
+def test_a_source_is_named_by_its_title_or_else_its_site(petition):
+    source = Source(url="https://www.thegoodlobby.eu/2020/04/27/are-europes/", title="")
+    assert str(source) == "thegoodlobby.eu"
+    source.title = "Are Europe's health ministers listening to us?"
+    assert str(source) == "Are Europe's health ministers listening to us?"
 
 
 def test_it_keeps_the_time_of_first_publication(petition):

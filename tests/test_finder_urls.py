@@ -371,11 +371,11 @@ def test_it_describes_an_initiative_as_a_project_run_by_its_facilitator(client, 
     # Project is an Organization: no startDate, endDate, organizer or citation.
     assert data["foundingDate"] == "2020-03-28"
     assert data["dissolutionDate"] == "2020-04-30"
-    assert data["subjectOf"] == {
-        "@type": "CreativeWork",
-        "name": "Source",
-        "url": "https://example.org/source",
-    }
+    # A source without a title is named by its site.
+    assert data["subjectOf"] == [
+        {"@type": "CreativeWork", "name": "example.org", "url": "https://example.org/source"}
+    ]
+    assert "interactionStatistic" not in data  # no participants figure
     assert data["keywords"] == ["Legal", "Advocacy campaign", "petition"]
     assert not {"startDate", "endDate", "organizer", "citation"} & data.keys()
 

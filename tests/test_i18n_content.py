@@ -16,6 +16,7 @@ from initiatives.models import Crisis, Initiative, Sector
 from initiatives.templatetags.translated import LANGUAGE_MARKS
 from networks.models import Facilitator, Network
 from tests.directory import make_initiative
+from tests.test_admin import source_forms
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +104,9 @@ def test_the_admin_shows_both_languages_side_by_side_and_saves_both(admin_client
             "countries": ["BE"],
             "start_precision": "day",
             "end_precision": "day",
+            "participants_unit": "participants",
             "status": "draft",
+            **source_forms([]),
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -123,7 +126,9 @@ def test_the_admin_takes_a_title_in_either_language_but_asks_for_one(admin_clien
         "countries": ["FR"],
         "start_precision": "day",
         "end_precision": "day",
+        "participants_unit": "participants",
         "status": "draft",
+        **source_forms([]),
     }
     response = admin_client.post(CHANGELIST + "add/", data)
     assert response.status_code == 200

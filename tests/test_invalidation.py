@@ -280,6 +280,9 @@ REVIEWED = {
     ("initiatives/search.py", "queryset.model.objects.bulk_update"),
     # The revision a save claims, just before that save (and its signals).
     ("probono/safe_edits.py", "claimed.update"),
+    # The primary mark leaving a source, just before that source's form saves it (and its
+    # signals and history) with the rest of the initiative's form.
+    ("initiatives/admin.py", "Source.objects.filter(pk__in=demoted, is_primary=True).update"),
     # Not writes: SET LOCAL for the search's ids; SELECT 1 for /healthz.
     ("initiatives/search.py", "cursor.execute"),
     ("probono/health.py", "cursor.execute"),

@@ -93,6 +93,20 @@ def test_the_second_editor_to_save_is_told_and_keeps_their_input(editors, entry)
     assert getattr(obj, field) == "Karim merged"
 
 
+def test_a_change_to_a_source_alone_is_named_to_the_second_editor(editors, petition):
+    edith, karim = editors
+    url = reverse("admin:initiatives_initiative_change", args=[petition.pk])
+    edith_form = admin_form_data(edith.get(url), **{"sources-0-title": "Edith's title"})
+    karim_form = admin_form_data(karim.get(url), **{"sources-0-title": "Karim's title"})
+
+    assert edith.post(url, edith_form).status_code == 302
+    refused = karim.post(url, karim_form)
+
+    assert refused.status_code == 200
+    assert "edith changed sources on " in " ".join(errors(refused))
+    assert petition.sources.get().title == "Edith's title"
+
+
 def test_an_editor_saving_twice_in_a_row_is_not_refused(editors, petition):
     edith, _karim = editors
     url = reverse("admin:initiatives_initiative_change", args=[petition.pk])

@@ -277,7 +277,6 @@ def test_it_lists_a_network_run_initiative_on_the_network_page(client, network, 
         summary="s",
         kind=Initiative.Kind.AWARENESS_CAMPAIGN,
         network=network,
-        source_url="https://example.org",
         status=Initiative.Status.PUBLISHED,
     )
     statement.countries.set(["FR"])

@@ -74,8 +74,9 @@ class TestThirtyInitiatives:
             # (the status facet), the page's ids, its rows, the sectors, their links
             ("/initiatives/", 12),
             # initiative; its countries, sectors, partners and tags in one query; the sectors;
-            # the related initiatives and their links (all kept with the initiative after)
-            ("/initiatives/initiative-1/", 5),
+            # its sources; the related initiatives and their links (all kept with the
+            # initiative after)
+            ("/initiatives/initiative-1/", 6),
             # the index, facilitators per country
             ("/countries/", 3),
             # as the list, and the facilitators working there

@@ -18,6 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from initiatives.models import Initiative
+from tests.conftest import admin_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -173,14 +174,7 @@ def writer(django_user_model):
 def retitle(client, initiative, title, **extra):
     """Post the initiative's change form as the browser would, with a new title and `extra`."""
     url = reverse("admin:initiatives_initiative_change", args=[initiative.pk])
-    form = client.get(url).context["adminform"].form
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if isinstance(value, list | tuple):
-            data[name] = [str(item) for item in value]
-        elif value is not None:
-            data[name] = value
+    data = admin_form_data(client.get(url))
     # "title", or "title_en" and "title_fr" with a translated title.
     data["title_en" if "title_en" in data else "title"] = title
     return client.post(url, data | extra)

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from initiatives.models import Initiative, Sector
+from initiatives.models import Initiative, Sector, Source
 from networks.models import Facilitator, Network
 from tests.conftest import body_text
 from tests.directory import make_initiative
@@ -48,7 +48,7 @@ def hostile(directory):
         tags=[f"tag {SCRIPT}"],
         countries=["LU"],
         website='https://example.org/"><script>alert(3)</script>',
-        source_url="https://example.org/?q='onmouseover=alert(4)",
+        sources=["https://example.org/?q='onmouseover=alert(4)"],
     )
 
 
@@ -60,7 +60,7 @@ def json_ld_blocks(html):
 
 URL_FIELDS = [
     (Initiative, "website"),
-    (Initiative, "source_url"),
+    (Source, "url"),
     (Network, "website"),
     (Facilitator, "website"),
 ]
@@ -103,14 +103,23 @@ def test_a_web_link_is_accepted(model, field):
     assert field not in error.value.message_dict
 
 
-@pytest.mark.parametrize("field", ["website", "source_url"])
 @pytest.mark.parametrize("link", ["javascript:alert(1)", "data:text/html,x", "ftp://example.org/"])
-def test_the_admin_form_refuses_a_link_that_is_not_a_web_page(editor_client, field, link):
+def test_the_admin_form_refuses_a_link_that_is_not_a_web_page(editor_client, link):
     response = editor_client.post(
-        reverse("admin:initiatives_initiative_add"), form_data(**{field: link})
+        reverse("admin:initiatives_initiative_add"), form_data(website=link)
     )
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors[field]
+    assert response.context["adminform"].form.errors["website"]
+    assert not Initiative.objects.exists()
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "data:text/html,x", "ftp://example.org/"])
+def test_the_admin_form_refuses_a_source_that_is_not_a_web_page(editor_client, link):
+    data = form_data(sources=[{"url": link, "is_primary": "on"}])
+    response = editor_client.post(reverse("admin:initiatives_initiative_add"), data)
+    assert response.status_code == 200
+    (sources,) = response.context["inline_admin_formsets"]
+    assert sources.formset.errors[0]["url"]
     assert not Initiative.objects.exists()
 
 

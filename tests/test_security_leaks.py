@@ -43,7 +43,7 @@ def leaky_draft(seeded):
         tags=[f"{MARK} tag"],
         volunteers=987654,
         website=f"https://{MARK}-website.example/",
-        source_url=f"https://{MARK}-source.example/report",
+        sources=[f"https://{MARK}-source.example/report"],
         status=Initiative.Status.DRAFT,
     )
 

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from initiatives.models import Initiative
+from initiatives.models import Initiative, Source
 from networks.models import Facilitator, Membership, Network
 from tests.test_facet_index import assert_counts_match_the_database, finder
 
@@ -55,7 +55,7 @@ def test_it_loads_every_initiative_of_the_article_with_its_countries_and_source(
     for slug, countries in ARTICLE_INITIATIVES.items():
         initiative = Initiative.objects.get(slug=slug)
         assert set(initiative.countries.values_list("code", flat=True)) == countries, slug
-        assert initiative.source_url.startswith("http"), slug
+        assert initiative.sources.get(is_primary=True).url.startswith("http"), slug
         assert initiative.is_published, slug
 
 
@@ -86,6 +86,8 @@ def test_loading_twice_changes_nothing(seeded):
             "countries": sorted(
                 Initiative.countries.through.objects.values_list("initiative", "country")
             ),
+            "sources": list(Source.objects.order_by("pk").values()),
+            "source history": Source.history.count(),
         }
 
     before = snapshot()
@@ -96,3 +98,41 @@ def test_loading_twice_changes_nothing(seeded):
 def test_counts_match_on_the_seed_content_too(seeded):
     for query in ["", "country=fr", "sector=legal-services", "status=ongoing&year=2020"]:
         assert_counts_match_the_database(finder(query))
+
+
+def test_it_gives_each_initiative_its_sources_the_first_primary(seeded):
+    for initiative in Initiative.objects.all():
+        sources = list(initiative.sources.all())
+        assert [source.is_primary for source in sources].count(True) == 1, initiative.slug
+        assert sources[0].is_primary, initiative.slug
+        assert all(source.title and source.accessed_on for source in sources), initiative.slug
+    petition = Initiative.objects.get(slug="tgl-eu-health-petition")
+    assert [source.publisher for source in petition.sources.all()][:2] == [
+        "The Good Lobby",
+        "Civic Space Watch",
+    ]
+    # Dated only where the facts give a date.
+    article = petition.sources.get(url__contains="carenews.com")
+    assert article.published_on.isoformat() == "2020-06-17"
+    assert petition.sources.get(url__contains="civicspacewatch").published_on is None
+
+
+def test_it_counts_each_figure_in_its_own_unit(seeded):
+    units = dict(
+        Initiative.objects.exclude(participants=None).values_list("slug", "participants_unit")
+    )
+    assert units == {
+        "tgl-eu-health-petition": "signatures",
+        "wirvsvirus-hackathon": "participants",
+        "gpbs-2020-virtual": "registrations",
+        "coalition-10-pour-tout-changer": "members",
+    }
+
+
+def test_its_tags_are_few_lower_case_and_without_near_duplicates(seeded):
+    names = set(Initiative.tags.through.objects.values_list("tag__name", flat=True))
+    assert len(names) <= 30
+    assert all(name == name.lower() for name in names)
+    # One tag for each idea: "online", not "online platform" or "online event" beside it.
+    words = {name: set(name.split()) for name in names}
+    assert not [(a, b) for a in names for b in names if a != b and words[a] < words[b]]

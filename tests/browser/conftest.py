@@ -36,7 +36,7 @@ PAGE_TYPES = {
     "home": "/",
     "list": "/initiatives/",
     "finder": "/initiatives/?country=fr&sector=skills-based-volunteering&crisis=covid-19&q=covid",
-    "initiative": "/initiatives/pilnet-covid-legal-guidance-2020/",
+    "initiative": "/initiatives/tgl-eu-health-petition/",
     "countries": "/countries/",
     "country": "/countries/fr/",
     "sectors": "/sectors/",

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import translation
 
-from initiatives.models import Crisis, Initiative, Sector
+from initiatives.models import Crisis, Initiative, Sector, Source
 from networks.models import Country, Facilitator, Membership, Network
 
 DEFAULT_PATH = settings.BASE_DIR / "fixtures" / "seed.json"
@@ -86,7 +86,7 @@ def load(seed):
     for row in seed["initiatives"]:
         row = dict(row)
         countries, sectors = row.pop("countries"), row.pop("sectors")
-        partners, tags = row.pop("partners"), row.pop("tags")
+        partners, tags, sources = row.pop("partners"), row.pop("tags"), row.pop("sources")
         relations = {
             "facilitator": lookup(Facilitator, row.pop("facilitator")),
             "network": lookup(Network, row.pop("network")),
@@ -97,6 +97,7 @@ def load(seed):
         initiative.sectors.set(Sector.objects.filter(slug__in=sectors))
         initiative.partners.set(Facilitator.objects.filter(slug__in=partners))
         initiative.tags.set(tags)
+        set_sources(initiative, sources)
         if len(sectors) != initiative.sectors.count():
             raise LookupError(f"{initiative.slug}: unknown sector in {sectors}")
         if len(partners) != initiative.partners.count():
@@ -109,6 +110,30 @@ def load(seed):
         "facilitators": len(seed["facilitators"]),
         "initiatives": len(seed["initiatives"]),
     }
+
+
+def set_sources(initiative, rows):
+    """The initiative's sources as the seed lists them, the first one primary, matched by
+    address; unchanged ones stay as they are, so that their history records nothing."""
+    kept = []
+    for order, row in enumerate(rows):
+        source = initiative.sources.filter(url=row["url"]).first() or Source(
+            initiative=initiative, url=row["url"]
+        )
+        before = stored_values(source)
+        for name, value in (row | {"is_primary": order == 0, "order": order}).items():
+            setattr(source, name, value)
+        source.full_clean(validate_constraints=False)
+        if source._state.adding or stored_values(source) != before:
+            if source.is_primary:
+                for former in initiative.sources.filter(is_primary=True).exclude(pk=source.pk):
+                    former.is_primary = False
+                    former.save()
+            source.save()
+        kept.append(source.pk)
+    initiative.sources.exclude(pk__in=kept).delete()
+    if not kept and initiative.is_published:
+        raise LookupError(f"{initiative.slug}: published without a source")
 
 
 def lookup(model, slug):

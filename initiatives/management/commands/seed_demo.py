@@ -10,7 +10,7 @@ from django.utils.text import slugify
 from taggit.models import Tag
 
 from initiatives import changes, search
-from initiatives.models import Crisis, Initiative, Sector, TaggedInitiative
+from initiatives.models import Crisis, Initiative, Sector, Source, TaggedInitiative
 from networks.models import Country, Facilitator, Membership, Network
 
 PREFIX = "demo-"
@@ -134,7 +134,12 @@ def delete_demo_rows():
     ]
     # Initiatives go before what they protect: facilitators, networks and crises.
     models = [Initiative, Tag, Facilitator, Network, Sector, Crisis]
-    querysets = links + [model.objects.filter(slug__startswith=PREFIX) for model in models]
+    sources = Source.objects.filter(initiative__slug__startswith=PREFIX)
+    querysets = [
+        *links,
+        sources,
+        *(model.objects.filter(slug__startswith=PREFIX) for model in models),
+    ]
     return sum(queryset.only("pk").delete()[0] for queryset in querysets)
 
 
@@ -304,6 +309,19 @@ def create_initiatives(rng, count, refs):
                 for value in links[key]
             ]
             insert(through, rows)
+        insert(
+            Source,
+            [
+                {
+                    "initiative_id": ids[row["slug"]],
+                    "url": url,
+                    "accessed_on": (row["published_at"] or row["created_at"]).date(),
+                    "is_primary": True,
+                }
+                for row, links in batch
+                for url in links["sources"]
+            ],
+        )
         yield numbers.stop
 
 
@@ -338,7 +356,6 @@ def initiative(rng, number, refs, weights):
         "participants": rng.randint(10, 20000) if rng.random() < 0.3 else None,
         "beneficiaries": rng.randint(10, 100000) if rng.random() < 0.4 else None,
         "website": f"https://example.org/initiatives/{number}/" if rng.random() < 0.5 else "",
-        "source_url": f"https://example.org/sources/{number}/" if published else "",
         "last_verified_on": (published or created).date() if rng.random() < 0.5 else None,
         "status": "published" if published else "draft",
         "published_at": published,
@@ -353,6 +370,8 @@ def initiative(rng, number, refs, weights):
         "countries": pick(rng, refs["countries"], weights["countries"], rng.randint(1, 3)),
         "sectors": pick(rng, refs["sectors"], weights["sectors"], rng.randint(1, 3)),
         "tags": pick(rng, refs["tags"], weights["tags"], rng.choice([2, 3, 3, 4])),
+        # A published initiative has its source, as the admin asks.
+        "sources": [f"https://example.org/sources/{number}/"] if published else [],
         # A lead is never its own partner, so facet counts add up.
         "partners": [
             pk for pk in rng.sample(refs["facilitators"], partners) if pk != row["facilitator_id"]
