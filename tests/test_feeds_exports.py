@@ -163,7 +163,7 @@ def test_it_titles_the_feed_as_the_page(client, directory, url):
 def test_it_titles_a_filtered_feed_with_the_filters(client, directory):
     root = feed(client, "/initiatives/feed/?country=be&sector=legal&crisis=covid-19")
     assert root.find(f"{ATOM}title").text == (
-        "Legal initiatives in Belgium, Covid-19 pandemic · Pro Bono Directory"
+        "Legal initiatives in Belgium (Covid-19 pandemic) · Pro Bono Directory"
     )
 
 
