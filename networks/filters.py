@@ -9,15 +9,22 @@ import dataclasses
 
 import django_filters
 from django import forms
+from django.core import validators
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import QueryDict
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_countries import countries
+from django_filters.fields import ModelChoiceField
 
 from networks.models import Country, Facilitator, Network
 from probono.i18n import collation_key
 
 MAX_SEARCH = 100
+# In their canonical order.
+PARAMETERS = ["country", "network", "q", "page"]
 
 
 def printable(text):
@@ -31,11 +38,25 @@ class LowerCaseChoiceField(forms.ChoiceField):
         return super().to_python(value).strip().lower()
 
     def valid_value(self, value):
-        return len(value) == 2 and Country(code=value.upper()).name != value.upper()
+        return bool(countries.alpha2(value.upper()))
 
 
 class CountryFilter(django_filters.ChoiceFilter):
     field_class = LowerCaseChoiceField
+
+
+class SlugField(ModelChoiceField):
+    """A row by its slug; anything that is no slug is refused before it reaches the database,
+    where PostgreSQL would reject a NUL byte with an error."""
+
+    def to_python(self, value):
+        if value and not validators.slug_re.fullmatch(str(value)):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class SlugFilter(django_filters.ModelChoiceFilter):
+    field_class = SlugField
 
 
 @dataclasses.dataclass
@@ -48,13 +69,13 @@ class Option:
 
 class FacilitatorListFilter(django_filters.FilterSet):
     country = CountryFilter(label=gettext_lazy("Country"), method="in_country")
-    network = django_filters.ModelChoiceFilter(
+    network = SlugFilter(
         label=gettext_lazy("Network"),
         queryset=Network.objects.all(),
         to_field_name="slug",
         field_name="networks",
     )
-    q = django_filters.CharFilter(label=gettext_lazy("Name"), method="named")
+    q = django_filters.CharFilter(label=gettext_lazy("Name"), method="named", max_length=MAX_SEARCH)
 
     class Meta:
         model = Facilitator
@@ -64,7 +85,7 @@ class FacilitatorListFilter(django_filters.FilterSet):
         return queryset.in_country(code.upper())
 
     def named(self, queryset, name, text):
-        return queryset.named(text[:MAX_SEARCH])
+        return queryset.named(text)
 
     # What the page shows besides the rows
 
@@ -92,7 +113,9 @@ class FacilitatorListFilter(django_filters.FilterSet):
         every = through.values_list("country", flat=True).distinct().order_by()
         chosen = self.chosen.get("country", "")
         options = [
-            Option(code.lower(), Country(code=code).name, counts.get(code, 0), code.lower() == chosen)
+            Option(
+                code.lower(), Country(code=code).name, counts.get(code, 0), code.lower() == chosen
+            )
             for code in every
         ]
         return sorted(options, key=lambda option: collation_key(option.label))
@@ -110,20 +133,30 @@ class FacilitatorListFilter(django_filters.FilterSet):
 
     def notices(self):
         """One sentence for each value of the link that was left out."""
-        return [
-            _("Ignored %(name)s “%(value)s”, which the directory does not know.")
-            % {"name": name, "value": printable(self.data.get(name, ""))[:40]}
-            for name in self.form.errors
-        ]
+        notices = []
+        for name in self.form.errors:
+            value = printable(self.data.get(name, ""))[:40]
+            if name == "q":
+                notice = _("Ignored %(name)s “%(value)s”, which is not valid.")
+            else:
+                notice = _("Ignored %(name)s “%(value)s”, which the directory does not know.")
+            notices.append(notice % {"name": name, "value": value})
+        return notices
 
     def redirect_url(self, request, page):
-        """The canonical address, when the request spelled the same valid filters otherwise
-        (`?country=BE`, the empty fields of the form); None when it is that address, or when
-        a notice has to say what was left out."""
-        canonical = self.querystring(page)
-        if self.notices() or canonical.lstrip("?") == request.META.get("QUERY_STRING", ""):
+        """The canonical address when the request spelled the same valid filters otherwise
+        (`?country=BE`, the form's empty fields); None when it is that address, or when a
+        notice has to say what was left out. Other parameters (utm_source...) are let be."""
+        if self.notices():
             return None
-        return request.path + canonical
+        canonical = self.querystring(page)
+        spelled = [
+            (name, value)
+            for name, values in request.GET.lists()
+            if name in PARAMETERS
+            for value in values
+        ]
+        return None if canonical.lstrip("?") == urlencode(spelled) else request.path + canonical
 
     def querystring(self, page=1):
         """The canonical query of the valid filters: country, network, q, then page."""
@@ -133,4 +166,3 @@ class FacilitatorListFilter(django_filters.FilterSet):
         if page > 1:
             query["page"] = page
         return f"?{query.urlencode()}" if query else ""
-

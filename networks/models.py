@@ -1,9 +1,9 @@
 import functools
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
-from django.apps import apps
 from django.db.models import Count, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -149,7 +149,9 @@ class FacilitatorQuerySet(models.QuerySet):
         theirs = initiatives.filter(Q(facilitator=OuterRef("pk")) | Q(partners=OuterRef("pk")))
         count = Func("pk", function="COUNT", template="%(function)s(DISTINCT %(expressions)s)")
         return self.annotate(
-            initiative_count=Coalesce(Subquery(theirs.order_by().annotate(count=count).values("count")), 0)
+            initiative_count=Coalesce(
+                Subquery(theirs.order_by().annotate(count=count).values("count")), 0
+            )
         )
 
 

@@ -5,15 +5,14 @@ from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_countries import countries as all_countries
 
 from initiatives import facet_index, structured_data
 from initiatives.finder import PageLinks, finder_page
-from initiatives.slugs import follow_renamed_slugs
 from initiatives.models import NEWEST_FIRST, Initiative
+from initiatives.slugs import follow_renamed_slugs
 from networks.filters import FacilitatorListFilter
 from networks.models import Country, Facilitator, Membership, Network
 from networks.world_map import world_map
