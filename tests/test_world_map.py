@@ -265,5 +265,5 @@ def test_it_sorts_countries_in_the_dictionary_order_of_each_language(client, db)
         "Égypte",
         "Équateur",
         "Espagne",
-        "États-Unis",
+        "États-Unis d'Amérique",
     ]
