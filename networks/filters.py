@@ -103,20 +103,16 @@ class FacilitatorListFilter(django_filters.FilterSet):
 
     def country_options(self):
         """Every country with a facilitator, by name, with its count given the other filters."""
-        through = Facilitator.countries.through.objects
-        counts = dict(
-            through.filter(facilitator__in=self.filtered_without("country"))
-            .values_list("country")
-            .annotate(count=Count("*"))
+        kept = Q(facilitator__in=self.filtered_without("country"))
+        counts = (
+            Facilitator.countries.through.objects.values_list("country")
+            .annotate(count=Count("facilitator", filter=kept))
             .order_by()
         )
-        every = through.values_list("country", flat=True).distinct().order_by()
         chosen = self.chosen.get("country", "")
         options = [
-            Option(
-                code.lower(), Country(code=code).name, counts.get(code, 0), code.lower() == chosen
-            )
-            for code in every
+            Option(code.lower(), Country(code=code).name, count, code.lower() == chosen)
+            for code, count in counts
         ]
         return sorted(options, key=lambda option: collation_key(option.label))
 

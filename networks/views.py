@@ -1,7 +1,7 @@
 import dataclasses
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Window
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,13 +26,14 @@ FACILITATORS_PER_PAGE = 50
 
 
 class Shortlist:
-    """The first few of some initiatives, newest first, and how many there are in all."""
+    """The first few of some initiatives, newest first, and how many there are in all: one
+    query, the total counted beside each row."""
 
     SIZE = 5
 
     def __init__(self, initiatives):
-        self.count = initiatives.count()
-        self.shown = list(initiatives[: self.SIZE]) if self.count else []
+        self.shown = list(initiatives.annotate(total=Window(Count("pk")))[: self.SIZE])
+        self.count = self.shown[0].total if self.shown else 0
 
     def __iter__(self):
         return iter(self.shown)
