@@ -5,6 +5,7 @@ from django.db.models import Count, Prefetch, Window
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django_countries import countries as all_countries
@@ -68,7 +69,7 @@ def network_detail(request, slug):
         "countries": sorted(covered, key=lambda country: collation_key(country.name)),
         "own_work": Shortlist(published.run_by_network_itself(network)),
         "members_work": Shortlist(published.led_by_members_of(network)),
-        "finder_url": reverse("initiative_list") + f"?network={network.slug}",
+        "finder_url": reverse("initiative_list") + "?" + urlencode({"network": network.slug}),
     }
     return finder_page(request, "networks/network_detail.html", context, fixed={"network": slug})
 
