@@ -125,6 +125,15 @@ class InitiativeQuerySet(models.QuerySet):
         members = Membership.objects.filter(network__in=networks).values("facilitator")
         return self.filter(Q(network__in=networks) | Q(facilitator__in=members))
 
+    def run_by_network_itself(self, network):
+        """The network's own work, without its members'."""
+        return self.filter(network=network)
+
+    def led_by_members_of(self, network):
+        """Led by a member of the network, wherever it ran: its members' work, not its own."""
+        members = Membership.objects.filter(network=network).values("facilitator")
+        return self.filter(facilitator__in=members)
+
     def run_by(self, facilitators):
         """Led by one of these facilitators, or with one of them as a partner."""
         partnered = Initiative.partners.through.objects.filter(facilitator__in=facilitators)

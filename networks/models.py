@@ -1,9 +1,11 @@
 import functools
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Func, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
@@ -134,6 +136,23 @@ class FacilitatorQuerySet(models.QuerySet):
     def in_country(self, code):
         """Working in the country of this ISO code, as stored (upper-case)."""
         return self.filter(countries=code)
+
+    def named(self, text):
+        """Whose name or acronym holds `text`, ignoring case."""
+        text = text.strip()
+        return self.filter(Q(name__icontains=text) | Q(acronym__icontains=text)) if text else self
+
+    def with_initiative_count(self):
+        """Each with `initiative_count`: the published initiatives it leads or partners in, those
+        its page lists, counted in the same query."""
+        initiatives = apps.get_model("initiatives", "Initiative").objects.published()
+        theirs = initiatives.filter(Q(facilitator=OuterRef("pk")) | Q(partners=OuterRef("pk")))
+        count = Func("pk", function="COUNT", template="%(function)s(DISTINCT %(expressions)s)")
+        return self.annotate(
+            initiative_count=Coalesce(
+                Subquery(theirs.order_by().annotate(count=count).values("count")), 0
+            )
+        )
 
 
 class Facilitator(WebLinks, Revisioned):

@@ -173,7 +173,7 @@ def test_every_index_page_has_its_own_description_canonical_and_preview(
 
 
 def test_the_facilitators_index_names_its_page_in_its_canonical_address(client, db):
-    for number in range(25):
+    for number in range(55):
         Facilitator.objects.create(name=f"Facilitator {number:02}", slug=f"f-{number}")
     content = client.get("/facilitators/?page=2").content.decode()
     assert '<link rel="canonical" href="http://testserver/facilitators/?page=2">' in content

@@ -88,10 +88,14 @@ class TestThirtyInitiatives:
             # the sector, then as the list
             ("/sectors/legal/", 13),
             ("/networks/", 1),
-            # network, countries covered, then as the list, the memberships and their countries
-            ("/networks/global-pro-bono-network/", 16),
-            # count, page, their countries, memberships with networks
-            ("/facilitators/", 4),
+            # network, countries covered, then as the list, the memberships and their countries,
+            # the network's own newest work and its members', each with its total
+            ("/networks/global-pro-bono-network/", 18),
+            # the rows with their initiatives counted, their countries, memberships with
+            # networks, the countries' and the networks' options counted
+            ("/facilitators/", 5),
+            # as unfiltered, and the network the link names
+            ("/facilitators/?country=be&network=global-pro-bono-network&q=facilitator", 6),
             # facilitator, its countries, its memberships, then as the list
             ("/facilitators/the-good-lobby/", 15),
             # as the list, and the initiatives matching the search; on PostgreSQL inside a

@@ -1,4 +1,5 @@
 import gzip
+import html
 import pathlib
 import re
 
@@ -7,7 +8,16 @@ from django.conf import settings
 from django_countries import countries as all_countries
 
 from networks.views import listed_countries
-from networks.world_map import shade_of_count, shapes, world_map
+from networks.world_map import (
+    DESKTOP,
+    PHONE,
+    in_europe,
+    shade_of_count,
+    shapes,
+    tappable,
+    world_map,
+)
+from tests.conftest import body_text
 from tests.directory import make_initiative
 
 pytestmark = pytest.mark.django_db
@@ -21,12 +31,16 @@ def rendered_map(response):
     return figure[0]
 
 
+def world_svg(response):
+    return re.search(r"<svg .*?</svg>", rendered_map(response), re.S)[0]
+
+
 def linked_countries(response):
-    """{code: (title, shade)} for every linked country of the map."""
+    """{code: (title, shade)} for every country of the world map with initiatives."""
     links = re.findall(
         r'<a href="/countries/(\w\w)/"><title>(.*?)</title>'
         r'<path class="map__country shade-(\d)" d="[^"]+"/></a>',
-        rendered_map(response),
+        world_svg(response),
     )
     return {code: (title, int(shade)) for code, title, shade in links}
 
@@ -40,7 +54,7 @@ def in_france(facilitator, legal, covid):
 @pytest.mark.parametrize("url", PAGES)
 def test_it_links_a_country_with_a_published_initiative_to_its_page(client, petition, url):
     make_initiative("Lisbon legal clinic", "lisbon-legal-clinic", countries=["PT"])
-    svg = re.search(r"<svg .*?</svg>", rendered_map(client.get(url)), re.S)[0]
+    svg = world_svg(client.get(url))
     assert 'href="/countries/pt/"' in svg
     assert 'href="/countries/be/"' in svg
 
@@ -53,7 +67,10 @@ def test_it_does_not_link_a_country_with_only_a_draft(client, petition, draft, u
 @pytest.mark.parametrize("url", PAGES)
 def test_it_titles_every_linked_country_with_its_name_and_count(client, petition, in_france, url):
     titles = {code: title for code, (title, _) in linked_countries(client.get(url)).items()}
-    assert titles == {"be": "Belgium: 1 initiative", "fr": "France: 3 initiatives"}
+    assert titles == {
+        "be": "Belgium: 1 initiative, 1 facilitator",
+        "fr": "France: 3 initiatives, 0 facilitators",
+    }
 
 
 def test_it_shades_a_country_darker_the_more_initiatives_it_has(client, petition, in_france):
@@ -69,8 +86,75 @@ def test_it_explains_the_shades_and_points_to_the_list(client, petition, in_fran
             ("5", "3"),
         ]
     assert 'href="/countries/"' in home
-    assert 'href="#country-table"' in country_list
-    assert 'id="country-table"' in client.get("/countries/").content.decode()
+
+
+def test_it_lets_a_keyboard_skip_the_map_to_the_table_not_to_the_page_itself(client, petition):
+    content = client.get("/countries/").content.decode()
+    skip = content.index('href="#country-table"')
+    assert skip < content.index('<figure class="map">')
+    assert 'id="country-table"' in content
+    assert 'href="/countries/"' not in rendered_map(client.get("/countries/"))
+
+
+@pytest.mark.parametrize("language", ["", "/fr"])
+def test_it_hatches_a_country_with_facilitators_but_no_initiative_and_says_so(
+    client, petition, language
+):
+    """Italy: The Good Lobby works there, no initiative ran there."""
+    figure = rendered_map(client.get(f"{language}/countries/"))
+    italy = re.search(
+        rf'<a href="{language}/countries/it/"><title>(.*?)</title><path class="(.*?)"', figure
+    )
+    assert italy[2] == "map__country map__country--facilitators"
+    name = {
+        "": "Italy: 0 initiatives, 1 facilitator",
+        "/fr": "Italie\u00a0: 0 initiative, 1 structure d’intermédiation",
+    }
+    assert italy[1] == name[language]
+    assert "map__swatch map__swatch--facilitators" in figure
+
+
+def test_it_has_no_hatching_in_its_legend_when_every_country_has_an_initiative(client, db):
+    make_initiative("Lisbon legal clinic", "lisbon-legal-clinic", countries=["PT"])
+    assert "map__swatch--facilitators" not in rendered_map(client.get("/countries/"))
+
+
+def test_it_draws_europe_again_enlarged_with_its_countries_linked(client, petition, in_france):
+    inset = re.search(
+        r'<svg class="map__svg map__inset".*?</svg>', rendered_map(client.get("/")), re.S
+    )[0]
+    assert '<use href="#map-land"/>' in inset
+    linked = re.findall(r'<a href="/countries/(\w\w)/">', inset)
+    assert sorted(linked) == ["be", "fr", "it"]
+
+
+def test_it_gives_a_tile_to_each_country_too_small_to_tap_on_a_phone(client, db):
+    for code in ["SG", "LU", "BE", "US", "FR"]:
+        make_initiative(f"Work in {code}", f"work-{code.lower()}", countries=[code])
+    figure = rendered_map(client.get("/countries/"))
+    tiles = {
+        code: kind
+        for kind, code in re.findall(
+            r'<li class="map__tile-item([^"]*)"><a class="map__tile" href="/countries/(\w\w)/"',
+            figure,
+        )
+    }
+    # France is large enough in the inset even on a phone; the United States are on a
+    # desktop's map only.
+    assert tiles == {"be": "", "lu": "", "sg": "", "us": " map__tile-item--phone"}
+    assert '<span class="visually-hidden">Singapore: 1 initiative, 0 facilitators</span>' in figure
+
+
+def test_its_small_states_are_drawn_where_they_lie():
+    """Singapore's dot and Luxembourg's shape: in the world map's window, Luxembourg in the
+    inset's too, Singapore outside it."""
+    assert not tappable("SG", PHONE)
+    assert not tappable("LU", PHONE)
+    assert in_europe("LU")
+    assert in_europe("FR")
+    assert not in_europe("SG")
+    assert tappable("FR", PHONE)
+    assert tappable("US", DESKTOP)
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -86,14 +170,14 @@ def test_it_builds_the_map_from_the_counted_countries_without_a_query(
     countries = list(listed_countries())
     with django_assert_num_queries(0):
         context = world_map(countries)
-    assert [shape["country"].code for shape in context["countries"]] == ["BE", "FR"]
+    assert [shape.country.code for shape in context["countries"]] == ["BE", "FR", "IT"]
     assert "M" in context["land"]
 
 
 def test_it_draws_a_plain_map_when_no_initiative_is_published(client, draft):
     figure = rendered_map(client.get("/"))
     assert linked_countries(client.get("/")) == {}
-    assert '<path class="map__land" d="M' in figure
+    assert '<path id="map-land" class="map__land" d="M' in figure
 
 
 def test_it_shades_by_rank_among_the_distinct_counts():
@@ -119,3 +203,71 @@ def test_it_keeps_the_home_page_and_its_stylesheet_under_100_kb_compressed(clien
     page = client.get("/").content
     stylesheet = (pathlib.Path(settings.BASE_DIR) / "static" / "css" / "site.css").read_bytes()
     assert len(gzip.compress(page)) + len(gzip.compress(stylesheet)) < 100_000
+
+
+def table_rows(response):
+    """The countries of the table, in its order."""
+    row = r'<tr data-name="\d+"[^>]*><th scope="row"><a href="[^"]*">([^<]+)</a>'
+    return [html.unescape(name) for name in re.findall(row, body_text(response))]
+
+
+@pytest.fixture
+def three_countries(facilitator, legal, covid):
+    """Belgium: 2 initiatives, 1 facilitator; France: 1 initiative; Italy: 1 facilitator."""
+    make_initiative("Brussels help desk", "brussels-help-desk", countries=["BE"])
+    make_initiative("Brussels clinic", "brussels-clinic", countries=["BE"])
+    make_initiative("Paris clinic", "paris-clinic", countries=["FR"])
+
+
+@pytest.mark.parametrize(
+    ("query", "order", "sorted_by"),
+    [
+        ("", ["Belgium", "France", "Italy"], "Country"),
+        ("?sort=name", ["Belgium", "France", "Italy"], "Country"),
+        ("?sort=initiatives", ["Belgium", "France", "Italy"], "Initiatives"),
+        ("?sort=facilitators", ["Belgium", "Italy", "France"], "Facilitators"),
+        # Bad values are ignored: the table by name, never an error.
+        ("?sort=-initiatives", ["Belgium", "France", "Italy"], "Country"),
+        ("?sort=%00", ["Belgium", "France", "Italy"], "Country"),
+        ("?sort=name&sort=facilitators", ["Belgium", "Italy", "France"], "Facilitators"),
+    ],
+)
+def test_it_sorts_the_table_of_countries_by_a_link_without_javascript(
+    client, three_countries, query, order, sorted_by
+):
+    response = client.get(f"/countries/{query}")
+    assert response.status_code == 200
+    assert table_rows(response) == order
+    sorted_header = re.findall(
+        r'<th scope="col"[^>]* aria-sort="(\w+)"[^>]*><a[^>]*>(\w+)</a>', body_text(response)
+    )
+    assert sorted_header == [("descending" if sorted_by != "Country" else "ascending", sorted_by)]
+
+
+def test_its_sorting_links_keep_one_address_per_order(client, three_countries):
+    headers = re.findall(
+        r'<th scope="col"[^>]*><a href="([^"]*)"',
+        body_text(client.get("/countries/?sort=initiatives")),
+    )
+    assert headers == ["/countries/", "?sort=initiatives", "?sort=facilitators"]
+
+
+def test_it_sorts_countries_in_the_dictionary_order_of_each_language(client, db):
+    """Egypt, Ecuador, Spain and the United States: in French, Égypte and États-Unis among the
+    E's, not after the Z's as a byte order would put them."""
+    for code in ["EG", "EC", "ES", "US", "ZA"]:
+        make_initiative(f"Work in {code}", f"work-{code.lower()}", countries=[code])
+    assert table_rows(client.get("/countries/")) == [
+        "Ecuador",
+        "Egypt",
+        "South Africa",
+        "Spain",
+        "United States of America",
+    ]
+    assert table_rows(client.get("/fr/countries/")) == [
+        "Afrique du Sud",
+        "Égypte",
+        "Équateur",
+        "Espagne",
+        "États-Unis d'Amérique",
+    ]
