@@ -25,7 +25,6 @@ SCREENSHOTS = {
     ("finder", "desktop"): "first screen",
     ("initiative", "desktop"): "whole page",
     ("finder", "mobile"): "first screen",
-    ("country", "mobile"): "first screen",
 }
 
 
