@@ -57,7 +57,6 @@ def test_it_lists_the_five_newest_and_counts_the_rest(client, directory):
             summary="s",
             kind=Initiative.Kind.AWARENESS_CAMPAIGN,
             network=directory.global_network,
-            source_url="https://example.org",
             status=Initiative.Status.PUBLISHED,
         )
     own = section(client.get("/networks/global-pro-bono-network/"), "own-work")

@@ -49,7 +49,7 @@ def meta(response, name):
 
 
 def card_address(client, page):
-    return meta(client.get(page), "og:image").removeprefix("http://testserver")
+    return meta(client.get(page, follow=True), "og:image").removeprefix("http://testserver")
 
 
 def picture(response):
