@@ -88,6 +88,13 @@ def forget_index():
     _indexed.clear()
 
 
+class SearchIndexRouter:
+    """dumpdata and loaddata leave SQLite's index to its triggers; PostgreSQL has none."""
+
+    def allow_migrate(self, db, app_label, model_name=None, **hints):
+        return False if (app_label, model_name) == ("initiatives", "searchindex") else None
+
+
 def refresh(queryset):
     """Rebuild the search document of these initiatives; the database's triggers reindex it."""
     initiatives = list(queryset.select_related("facilitator").prefetch_related("tags"))
