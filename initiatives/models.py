@@ -519,8 +519,8 @@ class FacetIndexQueue(models.Model):
 class PublishedSearch(models.Model):
     """On PostgreSQL, the search vector of each published initiative again, in a narrow table of
     its own kept by a trigger in the writer's transaction (migration 0012): a search reads its
-    matches from 700 pages instead of 20 000 at 100 000. SQLite searches the documents instead,
-    and leaves it empty."""
+    matches from 700 pages instead of 20 000 at 100 000. SQLite searches its own index instead
+    (SearchIndex), and leaves it empty."""
 
     initiative = models.OneToOneField(
         Initiative, on_delete=models.CASCADE, primary_key=True, related_name="+"
@@ -529,3 +529,41 @@ class PublishedSearch(models.Model):
 
     def __str__(self):
         return f"search vector of initiative {self.initiative_id}"
+
+
+class Match(models.Lookup):
+    """FTS5's `MATCH`, given a query that initiatives.search has quoted."""
+
+    lookup_name = "match"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
+
+
+class SearchIndex(models.Model):
+    """On SQLite, an FTS5 table of every initiative's search document, a column per section,
+    kept by triggers in the writer's transaction and ranked by bm25 with the weights of
+    PostgreSQL's (migration 0017). Not there when SQLite lacks FTS5, nor on PostgreSQL:
+    `managed = False`, and nothing deletes through it."""
+
+    initiative = models.OneToOneField(
+        Initiative,
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        db_column="rowid",
+        related_name="search_index",
+    )
+    # FTS5's hidden column named after its table: MATCH on it searches every column.
+    document = models.TextField(db_column="initiatives_searchindex")
+    rank = models.FloatField()
+
+    class Meta:
+        managed = False
+
+    def __str__(self):
+        return f"search index of initiative {self.initiative_id}"
+
+
+SearchIndex._meta.get_field("document").register_lookup(Match)

@@ -133,6 +133,14 @@ def clean_text(values, notices):
     if text and not search.WORD.search(text):
         notices.append(_("Ignored the search “%s”, which has no words in it.") % text[:40])
         return ""
+    if text and not search.ranks():
+        notices.append(
+            _(
+                "This copy of the directory runs on an SQLite without full-text search (FTS5): "
+                "results contain every word as typed, unranked, and other forms of a word are "
+                "not found."
+            )
+        )
     return text
 
 

@@ -104,7 +104,9 @@ def led_by(facilitator_id):
 
 
 def migrated(using, **kwargs):
-    """Data migrations write through historical models, which send no signals of ours."""
+    """Data migrations write through historical models, which send no signals of ours; and
+    migrations may build or drop SQLite's search index."""
+    search.forget_index()
     if FacetIndexQueue._meta.db_table in connections[using].introspection.table_names():
         changes.everything_changed()
 

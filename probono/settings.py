@@ -169,6 +169,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several gunicorn workers writing at once (logins, say) wait for the lock instead of
     # failing with "database is locked" when a read turns into a write.
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+DATABASE_ROUTERS = ["initiatives.search.SearchIndexRouter"]
 # The container's health check asks over plain HTTP on loopback, never redirected to HTTPS.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # --- end of the database block ---

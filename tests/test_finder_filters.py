@@ -8,7 +8,6 @@ import html
 import re
 
 import pytest
-from django.db import connection
 
 from initiatives import finder
 from tests.conftest import shown_slugs
@@ -203,11 +202,9 @@ def test_it_combines_search_with_filters(client, directory):
     assert found(client, "/initiatives/?country=fr&q=remote") == {RESERVE}
 
 
-def test_it_stems_words_only_on_postgresql(client, directory):
-    # The help desk's summary says "lawyer". PostgreSQL's English stemming matches "lawyers";
-    # SQLite's word matching does not.
-    expected = {HELP_DESK} if connection.vendor == "postgresql" else set()
-    assert found(client, "/initiatives/?q=lawyers") == expected
+def test_it_stems_words(client, directory):
+    # The help desk's summary says "lawyer": both databases stem "lawyers" to it.
+    assert found(client, "/initiatives/?q=lawyers") == {HELP_DESK}
 
 
 # Sorts
@@ -232,14 +229,9 @@ def test_it_sorts_a_search_by_relevance_by_default(client, directory):
     # "nurses" is in the helpline's title and tags, and only in the hackathon's summary.
     response = client.get("/initiatives/?q=nurses")
     assert '<option value="" selected>Relevance</option>' in response.content.decode()
-    if connection.vendor == "postgresql":
-        assert shown_slugs(response) == [HELPLINE, HACKATHON]
-    else:
-        # Without a full-text rank, SQLite keeps the newest first.
-        assert shown_slugs(response) == [HACKATHON, HELPLINE]
+    assert shown_slugs(response) == [HELPLINE, HACKATHON]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="only PostgreSQL ranks")
 def test_it_sorts_a_search_with_too_many_matches_to_rank_newest_first(
     client, directory, monkeypatch
 ):

@@ -31,7 +31,8 @@ TRANSLATED = {
     Facilitator: ["description"],
 }
 on_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="French stemming is PostgreSQL full-text search"
+    connection.vendor != "postgresql",
+    reason="French stemming is PostgreSQL's; SQLite's FTS5 stems as English",
 )
 
 
