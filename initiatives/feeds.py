@@ -1,4 +1,5 @@
 from django.contrib.syndication.views import Feed
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import capfirst
@@ -26,6 +27,12 @@ class InitiativeFeed(Feed):
     finder's parameters, sort included."""
 
     feed_type = PlainTextAtom
+
+    def __call__(self, request, *args, **kwargs):
+        # One address per feed, as per page: its self link is the one it is read at.
+        if canonical := Finder(request).redirect_url:
+            return redirect(canonical, permanent=True)
+        return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request):
         return Finder(request)

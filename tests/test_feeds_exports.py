@@ -167,6 +167,17 @@ def test_it_titles_a_filtered_feed_with_the_filters(client, directory):
     )
 
 
+def test_it_redirects_another_spelling_of_a_feed_to_the_address_its_self_link_gives(
+    client, directory
+):
+    response = client.get("/initiatives/feed/?crisis=covid-19&country=BE&sector=legal")
+    assert response.status_code == 301
+    assert response["Location"] == "/initiatives/feed/?country=be&sector=legal&crisis=covid-19"
+    root = feed(client, response["Location"])
+    links = {link.get("rel"): link.get("href") for link in root.findall(f"{ATOM}link")}
+    assert links["self"] == "http://testserver" + response["Location"]
+
+
 def test_it_links_the_feed_to_its_page_and_to_itself_with_the_filters(client, directory):
     root = feed(client, "/initiatives/feed/?country=be&sort=title")
     links = {link.get("rel"): link.get("href") for link in root.findall(f"{ATOM}link")}
@@ -303,7 +314,7 @@ def test_it_keeps_the_json_export_unchanged_by_csv_neutralising(client, formulas
 
 
 @pytest.mark.parametrize(
-    "query", ["", "?sector=legal", "?crisis=covid-19&facilitator=the-good-lobby", "?q=secret"]
+    "query", ["", "?sector=legal", "?facilitator=the-good-lobby&crisis=covid-19", "?q=secret"]
 )
 def test_it_never_gives_a_draft(client, directory, query):
     assert "secret-draft" not in feed_slugs(feed(client, "/initiatives/feed/" + query))
