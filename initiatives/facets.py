@@ -16,7 +16,7 @@ SHORT_LIST = 8
 # Of a long list, the options in the page for the facet's own search box to find.
 SEARCHABLE = 200
 # Facets shown open; the others fold to their heading, unless a value of theirs is chosen.
-OPEN_FACETS = 3
+OPEN_FACETS = 2
 
 
 @dataclasses.dataclass

@@ -215,5 +215,5 @@ def test_tab_reaches_the_first_result_in_a_few_presses(page, seed):
     while not first.evaluate("link => link === document.activeElement") and presses < 60:
         page.keyboard.press("Tab")
         presses += 1
-    # The folded facets (six of nine) each take one stop; it took 76 before they folded.
+    # The folded facets (seven of nine) each take one stop; it took 76 before they folded.
     assert presses <= 50, presses
