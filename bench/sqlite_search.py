@@ -26,7 +26,8 @@ from django.core.cache import cache  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from initiatives import search  # noqa: E402
-from initiatives.models import NEWEST_FIRST, Initiative  # noqa: E402
+from initiatives.models import Initiative  # noqa: E402
+from initiatives.querysets import NEWEST_FIRST  # noqa: E402
 
 # No collectstatic needed.
 settings.STORAGES = {

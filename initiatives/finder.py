@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from initiatives import facets, sentence
 from initiatives.filters import SORT_CHOICES, InitiativeFilter, Vocabulary
 from initiatives.listing import listed
-from initiatives.models import NEWEST_FIRST, Initiative
+from initiatives.models import Initiative
 from initiatives.query import clean_query
+from initiatives.querysets import NEWEST_FIRST
 from probono import i18n
 from probono.caching import versioned_key
 

@@ -1,4 +1,3 @@
-import datetime
 import functools
 
 from django.conf import settings
@@ -14,8 +13,18 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from initiatives.figures import ParticipantsUnit
+
+# The facet index and the search indexes: models of this app, derived from initiatives.
+from initiatives.indexes import (  # noqa: F401
+    FacetIndexQueue,
+    FacetIndexState,
+    FacetSet,
+    PublishedSearch,
+    SearchIndex,
+)
+from initiatives.querysets import InitiativeQuerySet
 from initiatives.sources import Source  # noqa: F401 (a model of this app)
-from networks.models import Country, Facilitator, Membership, Network, WebLinks
+from networks.models import Country, Facilitator, Network, WebLinks
 from probono.i18n import reverse_often
 from probono.safe_edits import Revisioned
 
@@ -79,147 +88,6 @@ class TaggedInitiative(TaggedItemBase):
         ]
         # A tag filter reads its initiatives from the index alone.
         indexes = [models.Index(fields=["tag", "content_object"], name="tagged_initiative_by_tag")]
-
-
-# A card's columns: reading any other would cost a query per card, which the query counts catch.
-LISTED_FIELDS = [
-    *(f"{field}_{code}" for field in ("title", "summary") for code, _name in settings.LANGUAGES),
-    "slug",
-    "language",
-    "status",
-    "started_on",
-    "start_precision",
-    "ended_on",
-    "end_precision",
-    "published_at",
-    "updated_at",
-    "facilitator__name",
-    "facilitator__slug",
-    "network__name",
-    "network__slug",
-]
-
-
-# The most recent work first: the list's default order, the home page's and related work's.
-NEWEST_FIRST = [F("started_on").desc(nulls_last=True), "-pk"]
-
-
-class InitiativeQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=Initiative.Status.PUBLISHED)
-
-    # One method per filter of the finder (initiatives.filters), which the scoped pages call
-    # too: a dimension reaches its initiatives by one SQL shape. Values as stored.
-
-    def in_countries(self, codes):
-        links = Initiative.countries.through.objects.filter(country__in=codes)
-        return self.filter(pk__in=links.values("initiative"))
-
-    def in_sectors(self, sectors):
-        # By id through the link table: no join on the slug.
-        links = Initiative.sectors.through.objects.filter(sector__in=sectors)
-        return self.filter(pk__in=links.values("initiative"))
-
-    def in_networks(self, networks):
-        """Run by one of these networks itself, or led by one of their members."""
-        members = Membership.objects.filter(network__in=networks).values("facilitator")
-        return self.filter(Q(network__in=networks) | Q(facilitator__in=members))
-
-    def run_by_network_itself(self, network):
-        """The network's own work, without its members'."""
-        return self.filter(network=network)
-
-    def led_by_members_of(self, network):
-        """Led by a member of the network, wherever it ran: its members' work, not its own."""
-        members = Membership.objects.filter(network=network).values("facilitator")
-        return self.filter(facilitator__in=members)
-
-    def run_by(self, facilitators):
-        """Led by one of these facilitators, or with one of them as a partner."""
-        partnered = Initiative.partners.through.objects.filter(facilitator__in=facilitators)
-        return self.filter(
-            Q(facilitator__in=facilitators) | Q(pk__in=partnered.values("initiative"))
-        )
-
-    def in_crises(self, crises):
-        return self.filter(crisis__in=crises)
-
-    def tagged(self, tags):
-        tagged = TaggedInitiative.objects.filter(tag__in=tags)
-        return self.filter(pk__in=tagged.values("content_object"))
-
-    def of_kinds(self, kinds):
-        return self.filter(kind__in=kinds)
-
-    def with_status(self, statuses):
-        """Ongoing: no end date, or one still to come; completed: ended before today."""
-        if set(statuses) >= {"ongoing", "completed"}:
-            return self
-        ongoing = Q(ended_on__isnull=True) | Q(ended_on__gte=timezone.localdate())
-        return self.filter(ongoing if "ongoing" in statuses else ~ongoing)
-
-    def active_in(self, years):
-        """Active during any of these years: started by its end, not ended before its start."""
-        active = Q()
-        for year in years:
-            active |= Q(started_on__lte=datetime.date(year, 12, 31)) & (
-                Q(ended_on__isnull=True) | Q(ended_on__gte=datetime.date(year, 1, 1))
-            )
-        return self.filter(active)
-
-    def matching(self, text):
-        """Every word of `text`, ranked on PostgreSQL (initiatives.search)."""
-        from initiatives import search
-
-        return search.apply(self, text)
-
-    def related_to(self, initiative, size=4):
-        """Up to `size` other published initiatives, as a list: those with the same lead first,
-        then those sharing a sector, then a country, the most recent work first in each.
-
-        One query per tier, each the finder's own shape for that filter with a LIMIT, which
-        PostgreSQL answers from the newest-first index; a single query ranking every
-        initiative that shares anything took 110 ms for a US entry at 100 000.
-        """
-        if initiative.facilitator_id:
-            same_lead = self.filter(facilitator_id=initiative.facilitator_id)
-        elif initiative.network_id:
-            same_lead = self.filter(network_id=initiative.network_id)
-        else:
-            same_lead = self.none()
-        sectors = [sector.pk for sector in initiative.listed_sectors]
-        countries = [country.code for country in initiative.listed_countries]
-        found = []
-        for tier in (same_lead, self.in_sectors(sectors), self.in_countries(countries)):
-            if len(found) == size:
-                break
-            others = tier.published().exclude(pk__in=[initiative.pk, *(i.pk for i in found)])
-            newest = others.order_by(*NEWEST_FIRST)
-            found += newest[: size - len(found)]
-        return found
-
-    def for_listing(self):
-        """What a card or a feed entry shows, and nothing else; `listing.listed()` adds their
-        countries and sectors."""
-        return self.select_related("facilitator", "network").only(*LISTED_FIELDS)
-
-    def for_detail(self):
-        """What an initiative's page shows; `listing.listed()` adds its links."""
-        return self.select_related("facilitator", "crisis", "network")
-
-    def for_export(self):
-        """An export row's own columns and foreign keys; its other relations come separately."""
-        return self.without_long_texts()
-
-    def without_long_texts(self):
-        return self.select_related("facilitator", "crisis", "network").defer(
-            "description",
-            "search_document",
-            "search_vector",
-            "facilitator__description",
-            "network__description",
-            "crisis__description",
-        )
 
 
 @functools.lru_cache(maxsize=8192)
@@ -481,89 +349,3 @@ class Initiative(WebLinks, Revisioned):
         if start:
             return _("since %(start)s") % {"start": start}
         return end or ""
-
-
-class FacetSet(models.Model):
-    """The published initiatives that have one facet value ("country:BE", "sector:12", "all"),
-    as a bitmap of their ids: the finder counts with these (initiatives.facet_index)."""
-
-    key = models.CharField(max_length=150, primary_key=True)
-    members = models.BinaryField()
-    # The index revision that last changed it: a process reloads only what changed.
-    revision = models.PositiveBigIntegerField(db_index=True)
-
-    def __str__(self):
-        return self.key
-
-
-class FacetIndexState(models.Model):
-    """One row: the index's revision, and the last one that rebuilt it whole."""
-
-    revision = models.PositiveBigIntegerField(default=0)
-    rebuilt = models.PositiveBigIntegerField(default=0)
-
-    def __str__(self):
-        return f"facet index, revision {self.revision}"
-
-
-class FacetIndexQueue(models.Model):
-    """Initiatives that a committed write changed and whose facet sets are still to update;
-    written in that write's transaction, so that no change is lost. Empty: every initiative."""
-
-    initiative_id = models.BigIntegerField(null=True)
-
-    def __str__(self):
-        return f"initiative {self.initiative_id or 'all'} to index"
-
-
-class PublishedSearch(models.Model):
-    """On PostgreSQL, the search vector of each published initiative again, in a narrow table of
-    its own kept by a trigger in the writer's transaction (migration 0012): a search reads its
-    matches from 700 pages instead of 20 000 at 100 000. SQLite searches its own index instead
-    (SearchIndex), and leaves it empty."""
-
-    initiative = models.OneToOneField(
-        Initiative, on_delete=models.CASCADE, primary_key=True, related_name="+"
-    )
-    search_vector = SearchVectorField()
-
-    def __str__(self):
-        return f"search vector of initiative {self.initiative_id}"
-
-
-class Match(models.Lookup):
-    """FTS5's `MATCH`, given a query that initiatives.search has quoted."""
-
-    lookup_name = "match"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
-
-
-class SearchIndex(models.Model):
-    """On SQLite, an FTS5 table of every initiative's search document, a column per section,
-    kept by triggers in the writer's transaction and ranked by bm25 with the weights of
-    PostgreSQL's (migration 0017). Not there when SQLite lacks FTS5, nor on PostgreSQL:
-    `managed = False`, and nothing deletes through it."""
-
-    initiative = models.OneToOneField(
-        Initiative,
-        on_delete=models.DO_NOTHING,
-        primary_key=True,
-        db_column="rowid",
-        related_name="search_index",
-    )
-    # FTS5's hidden column named after its table: MATCH on it searches every column.
-    document = models.TextField(db_column="initiatives_searchindex")
-    rank = models.FloatField()
-
-    class Meta:
-        managed = False
-
-    def __str__(self):
-        return f"search index of initiative {self.initiative_id}"
-
-
-SearchIndex._meta.get_field("document").register_lookup(Match)

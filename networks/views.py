@@ -11,7 +11,8 @@ from django_countries import countries as all_countries
 
 from initiatives import facet_index, structured_data
 from initiatives.finder import PageLinks, finder_page
-from initiatives.models import NEWEST_FIRST, Initiative
+from initiatives.models import Initiative
+from initiatives.querysets import NEWEST_FIRST
 from initiatives.slugs import follow_renamed_slugs
 from networks.filters import FacilitatorListFilter
 from networks.models import Country, Facilitator, Membership, Network

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from initiatives import facet_index
 from initiatives.listing import listed
-from initiatives.models import NEWEST_FIRST, Initiative
+from initiatives.models import Initiative
+from initiatives.querysets import NEWEST_FIRST
 from initiatives.views import sectors_with_counts
 from networks.models import Facilitator, Network
 from networks.views import listed_countries
