@@ -29,13 +29,14 @@ class InitiativeFeed(Feed):
     feed_type = PlainTextAtom
 
     def __call__(self, request, *args, **kwargs):
+        finder = Finder(request)
         # One address per feed, as per page: its self link is the one it is read at.
-        if canonical := Finder(request).redirect_url:
-            return redirect(canonical, permanent=True)
-        return super().__call__(request, *args, **kwargs)
+        if finder.redirect_url:
+            return redirect(finder.redirect_url, permanent=True)
+        return super().__call__(request, *args, finder=finder, **kwargs)
 
-    def get_object(self, request):
-        return Finder(request)
+    def get_object(self, request, finder):
+        return finder
 
     def title(self, finder):
         return _("%(title)s · Pro Bono Directory") % {"title": finder.title}
