@@ -1,11 +1,14 @@
+import copy
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import prefetch_related_objects
-from django.forms.models import BaseInlineFormSet
+from django.forms.models import BaseInlineFormSet, construct_instance
 from django.utils import timezone
+from django.utils.text import get_text_list, slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
@@ -85,7 +88,9 @@ class TagsWidget(AutocompleteSelectMultiple):
 
 
 class InitiativeForm(RevisionedForm):
-    """Either language will do for the title and summary: the model's clean() asks for one."""
+    """A draft needs only a title, in either language (the model's clean() asks for one);
+    publishing needs the rest (Initiative.missing_for_publication), checked here, where the
+    countries chosen are known, and by SourceFormSet for the sources."""
 
     tags = TagsField(
         queryset=Tag.objects.all(),
@@ -103,9 +108,52 @@ class InitiativeForm(RevisionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("title_en", "summary_en"):
+        for name in ("title_en", "slug"):
             if name in self.fields:
                 self.fields[name].required = False
+        if "slug" in self.fields:
+            self.fields["slug"].help_text = _("Left empty, it is made from the title.")
+
+    def clean_slug(self):
+        """The slug typed, or one made from the title (the admin's JavaScript fills it in as
+        the title is typed; without it, or if it is cleared, this does)."""
+        if slug := self.cleaned_data.get("slug"):
+            return slug
+        title = self.data.get(self.add_prefix("title_en")) or self.data.get(
+            self.add_prefix("title_fr"), ""
+        )
+        base = slugify(title)[:90] or "initiative"
+        taken = set(
+            Initiative.objects.exclude(pk=self.instance.pk)
+            .filter(slug__startswith=base)
+            .values_list("slug", flat=True)
+        )
+        return next(
+            candidate
+            for candidate in (base if n == 1 else f"{base}-{n}" for n in range(1, len(taken) + 2))
+            if candidate not in taken
+        )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        status = cleaned_data.get("status", self.instance.status)
+        if status != Initiative.Status.PUBLISHED or self.errors:
+            return cleaned_data
+        # The entry as this form would save it; the instance itself changes only after clean().
+        proposed = construct_instance(self, copy.copy(self.instance))
+        missing = proposed.missing_for_publication(
+            countries=cleaned_data.get("countries"), sources=["checked by SourceFormSet"]
+        )
+        for field, what in missing.items():
+            if field in self.fields:
+                self.add_error(field, _("Publishing needs %(what)s.") % {"what": what})
+        if missing:
+            self.add_error(
+                None,
+                _("Not published yet: it still needs %(missing)s. Save it as a draft, or add them.")
+                % {"missing": get_text_list(list(missing.values()), _("and"))},
+            )
+        return cleaned_data
 
 
 class SourceForm(forms.ModelForm):
@@ -263,8 +311,11 @@ class InitiativeAdmin(
                 ]
             },
         ),
-        (_("Links"), {"fields": ["website", "last_verified_on"]}),
-        (_("Publication"), {"fields": ["status", "published_at", "created_at", "updated_at"]}),
+        (_("Links"), {"fields": ["website"]}),
+        (
+            _("Publication"),
+            {"fields": ["status", "last_verified_on", "published_at", "created_at", "updated_at"]},
+        ),
     ]
 
     def get_queryset(self, request):
@@ -319,7 +370,10 @@ class InitiativeAdmin(
                 self.message_user(
                     request,
                     _("Not published: “%(title)s” still needs %(missing)s.")
-                    % {"title": initiative.title, "missing": ", ".join(missing)},
+                    % {
+                        "title": initiative.title,
+                        "missing": get_text_list(list(missing.values()), _("and")),
+                    },
                     messages.ERROR,
                 )
                 continue

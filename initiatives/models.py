@@ -131,7 +131,10 @@ class Initiative(WebLinks, Revisioned):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     summary = models.CharField(
-        _("summary"), max_length=300, help_text=_("One or two sentences shown in lists.")
+        _("summary"),
+        max_length=300,
+        blank=True,
+        help_text=_("One or two sentences shown in lists."),
     )
     description = models.TextField(_("description"), blank=True, default="")
 
@@ -168,7 +171,7 @@ class Initiative(WebLinks, Revisioned):
     )
 
     countries = models.ManyToManyField(
-        Country, verbose_name=_("countries"), related_name="initiatives"
+        Country, verbose_name=_("countries"), related_name="initiatives", blank=True
     )
     sectors = models.ManyToManyField(
         Sector, verbose_name=_("sectors"), related_name="initiatives", blank=True
@@ -182,7 +185,7 @@ class Initiative(WebLinks, Revisioned):
         blank=True,
     )
     tags = TaggableManager(_("tags"), through=TaggedInitiative, blank=True)
-    kind = models.CharField(_("kind of engagement"), max_length=40, choices=Kind)
+    kind = models.CharField(_("kind of engagement"), max_length=40, choices=Kind, blank=True)
 
     started_on = models.DateField(_("start date"), null=True, blank=True)
     start_precision = models.CharField(
@@ -209,7 +212,15 @@ class Initiative(WebLinks, Revisioned):
     figures_note = models.CharField(_("about the figures"), max_length=300, blank=True, default="")
 
     website = models.URLField(_("website"), blank=True, default="")
-    last_verified_on = models.DateField(_("facts last verified on"), null=True, blank=True)
+    last_verified_on = models.DateField(
+        _("facts last verified on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day someone last checked the facts against the sources; publishing needs it. "
+            "“Today” sets it in one click."
+        ),
+    )
 
     language = models.CharField(
         _("language of the entry"),
@@ -295,12 +306,8 @@ class Initiative(WebLinks, Revisioned):
 
     def clean(self):
         super().clean()
-        for field, message in [
-            ("title", _("Give a title in English or in French.")),
-            ("summary", _("Give a summary in English or in French.")),
-        ]:
-            if not (getattr(self, f"{field}_en") or getattr(self, f"{field}_fr")):
-                raise ValidationError({f"{field}_en": message})
+        if not (self.title_en or self.title_fr):
+            raise ValidationError({"title_en": _("Give a title in English or in French.")})
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": _("The end date cannot be before the start date.")})
         if self.facilitator_id and self.network_id:
@@ -312,16 +319,22 @@ class Initiative(WebLinks, Revisioned):
                 }
             )
 
-    def missing_for_publication(self):
-        """What a reader would miss if this were published now, in an editor's words."""
-        missing = []
-        if not self.summary:
-            missing.append(str(_("a summary")))
-        if self.pk and not self.sources.all():
-            missing.append(str(_("a source")))
-        if self.pk and not self.countries.exists():
-            missing.append(str(_("a country")))
-        return missing
+    def missing_for_publication(self, countries=None, sources=None):
+        """What a reader would miss if this were published now, {field: in an editor's words}:
+        a draft needs only a title. `countries` and `sources` are the stored ones unless given
+        (a form not saved yet); InitiativeQuerySet.missing_for_publication says it in SQL."""
+        if countries is None:
+            countries = self.countries.all() if self.pk else []
+        if sources is None:
+            sources = self.sources.all() if self.pk else []
+        checks = [
+            ("summary_en", self.summary_en or self.summary_fr, _("a summary")),
+            ("kind", self.kind, _("a kind of engagement")),
+            ("countries", countries, _("a country")),
+            ("sources", sources, _("a source")),
+            ("last_verified_on", self.last_verified_on, _("a “facts last verified on” date")),
+        ]
+        return {field: str(what) for field, present, what in checks if not present}
 
     @property
     def is_published(self):

@@ -8,6 +8,7 @@ import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
 from initiatives.models import Crisis, Initiative, Sector
+from probono.history import OneEntryPerSave, TaggedHistory
 
 
 @register(Sector)
@@ -25,10 +26,12 @@ class InitiativeTranslationOptions(TranslationOptions):
     fields = ["title", "summary", "description"]
 
 
-simple_history.register(Sector)
-simple_history.register(Crisis)
+simple_history.register(Sector, records_class=OneEntryPerSave)
+simple_history.register(Crisis, records_class=OneEntryPerSave)
 simple_history.register(
     Initiative,
+    records_class=OneEntryPerSave,
+    bases=[TaggedHistory],
     excluded_fields=["search_document", "search_vector", "updated_at"],
     m2m_fields=["countries", "sectors", "partners"],
 )

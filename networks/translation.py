@@ -8,6 +8,7 @@ import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
 from networks.models import Facilitator, Network
+from probono.history import OneEntryPerSave
 
 
 @register(Network)
@@ -20,5 +21,5 @@ class FacilitatorTranslationOptions(TranslationOptions):
     fields = ["description"]
 
 
-simple_history.register(Network)
-simple_history.register(Facilitator, m2m_fields=["countries"])
+simple_history.register(Network, records_class=OneEntryPerSave)
+simple_history.register(Facilitator, records_class=OneEntryPerSave, m2m_fields=["countries"])

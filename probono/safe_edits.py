@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.translator import NotRegistered, translator
 
+from probono.history import OneEntryPerSaveAdmin, ReasonedForm
+
 SEEN_REVISION = "seen_revision"
 
 
@@ -123,7 +125,7 @@ def label(opts, name):
         return name
 
 
-class RevisionedForm(forms.ModelForm):
+class RevisionedForm(ReasonedForm):
     """Carries the revision the editor opened; refuses to save over a later one, keeping the
     editor's input on the form, and lets a second save, made knowingly, go through."""
 
@@ -162,10 +164,11 @@ class RevisionedForm(forms.ModelForm):
         return cleaned_data
 
 
-class SafeEditsAdmin:
+class SafeEditsAdmin(OneEntryPerSaveAdmin):
     """For every ModelAdmin of a Revisioned model: its form carries the revision the editor
     opened, its bulk actions the revision of each row the editor saw, and reverts from the
-    history commit whole, like Django's add and change views."""
+    history commit whole, like Django's add and change views; each save is one version in the
+    history, with the editor's reason (probono.history)."""
 
     form = RevisionedForm
 

@@ -22,6 +22,7 @@ def make_initiative(
     fields.setdefault("summary", f"Summary of {title}.")
     fields.setdefault("kind", Initiative.Kind.ADVOCACY_CAMPAIGN)
     fields.setdefault("status", Initiative.Status.PUBLISHED)
+    fields.setdefault("last_verified_on", datetime.date(2024, 1, 15))
     initiative = Initiative.objects.create(title=title, slug=slug, **fields)
     initiative.countries.set(countries)
     initiative.sectors.set(sectors)

@@ -106,7 +106,7 @@ def test_the_form_refuses_to_publish_without_a_source_in_plain_words(editor_clie
 
 def test_the_form_publishes_with_its_sources_the_first_primary(editor_client):
     second = {"url": "https://example.org/report", "title": "Annual report", "publisher": "ACME"}
-    data = form_data(status="published", sources=[SOURCE, second])
+    data = form_data(status="published", last_verified_on="2026-11-26", sources=[SOURCE, second])
     response = editor_client.post(CHANGELIST + "add/", data)
     assert response.status_code == 302, response.context["inline_admin_formsets"][0].formset.errors
     initiative = Initiative.objects.get(slug="free-legal-clinics")
@@ -169,7 +169,7 @@ def test_the_history_page_lists_the_changes_to_sources(editor_client, petition):
         ),
         ({"website": "not a url"}, "Enter a valid URL."),
         ({"slug": "eu-health-petition"}, "Initiative with this Slug already exists."),
-        ({"countries": []}, "This field is required."),
+        ({"countries": [], "status": "published"}, "Publishing needs a country."),
     ],
 )
 def test_the_form_explains_what_is_wrong(editor_client, petition, changes, message):
@@ -206,6 +206,7 @@ def test_every_edit_is_recorded_field_by_field_and_can_be_reverted(editor_client
         slug=petition.slug,
         summary=petition.summary,
         status="published",
+        last_verified_on="2026-11-26",
         facilitator=petition.facilitator_id,
         tags="petition",
     )
@@ -235,6 +236,7 @@ def test_a_renamed_slug_redirects_permanently_from_the_old_link(editor_client, c
         slug="eu-health-ministers-petition",
         summary=petition.summary,
         status="published",
+        last_verified_on="2026-11-26",
         facilitator=petition.facilitator_id,
     )
     assert editor_client.post(url, data).status_code == 302

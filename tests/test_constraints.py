@@ -74,7 +74,7 @@ def test_it_knows_every_iso_country_from_the_start():
 
 def test_it_asks_for_a_source_before_publishing(petition):
     petition.sources.all().delete()
-    assert petition.missing_for_publication() == ["a source"]
+    assert petition.missing_for_publication() == {"sources": "a source"}
 
 
 def test_it_keeps_one_primary_source_per_initiative(petition):
