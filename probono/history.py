@@ -7,6 +7,8 @@ then "countries changed from nothing", then "sectors changed from nothing"). Bet
 version recorded at the end holds every field as saved, many-to-many ones included.
 """
 
+import itertools
+
 from django import forms
 from django.db import models
 from django.dispatch import receiver
@@ -113,7 +115,7 @@ class OneEntryPerSaveAdmin:
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
         # The list runs newest first; each version is compared with the one before it.
-        for newer, older in zip(historical_records, historical_records[1:]):
+        for newer, older in itertools.pairwise(historical_records):
             if not isinstance(newer, TaggedHistory) or newer.tag_names == older.tag_names:
                 continue
             helper = self.get_historical_record_context_helper(request, newer)
