@@ -6,7 +6,7 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import prefetch_related_objects
-from django.forms.models import BaseInlineFormSet, construct_instance
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.text import get_text_list, slugify
 from django.utils.translation import gettext_lazy as _
@@ -139,8 +139,11 @@ class InitiativeForm(RevisionedForm):
         status = cleaned_data.get("status", self.instance.status)
         if status != Initiative.Status.PUBLISHED or self.errors:
             return cleaned_data
-        # The entry as this form would save it; the instance itself changes only after clean().
-        proposed = construct_instance(self, copy.copy(self.instance))
+        # The entry with this form's values; the instance itself takes them only after clean().
+        proposed = copy.copy(self.instance)
+        for field in Initiative._meta.concrete_fields:
+            if field.name in cleaned_data:
+                setattr(proposed, field.name, cleaned_data[field.name])
         missing = proposed.missing_for_publication(
             countries=cleaned_data.get("countries"), sources=["checked by SourceFormSet"]
         )
