@@ -176,6 +176,8 @@ class SourceForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("is_primary", self.instance.is_primary)
+        # A source added now was most likely read today.
+        self.fields["accessed_on"].initial = timezone.localdate
 
     def clean(self):
         cleaned_data = super().clean()
