@@ -11,20 +11,23 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
+from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
 from initiatives.models import Crisis, Initiative, Sector, Source
 from initiatives.resources import InitiativeResource
 from networks.admin import AllOrNothingImportMixin
 from networks.models import Network
+from probono.admin_search import RankedSearchMixin
 from probono.safe_edits import RevisionedForm, SafeEditsAdmin
 
 
 # English and French fields side by side, each pair on one line: no tabs, no extra JavaScript.
 @admin.register(Sector)
-class SectorAdmin(SafeEditsAdmin, SimpleHistoryAdmin, TranslationAdmin):
+class SectorAdmin(RankedSearchMixin, SafeEditsAdmin, SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name_en", "name_fr", "slug", "description_en", "description_fr"]
+    search_names = ["name_en", "name_fr"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
         (None, {"fields": [("name_en", "name_fr"), "slug", ("description_en", "description_fr")]})
@@ -32,9 +35,10 @@ class SectorAdmin(SafeEditsAdmin, SimpleHistoryAdmin, TranslationAdmin):
 
 
 @admin.register(Crisis)
-class CrisisAdmin(SafeEditsAdmin, SimpleHistoryAdmin, TranslationAdmin):
+class CrisisAdmin(RankedSearchMixin, SafeEditsAdmin, SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["name", "started_on", "ended_on"]
     search_fields = ["name_en", "name_fr", "slug", "description_en", "description_fr"]
+    search_names = ["name_en", "name_fr"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
         (
@@ -49,6 +53,15 @@ class CrisisAdmin(SafeEditsAdmin, SimpleHistoryAdmin, TranslationAdmin):
             },
         )
     ]
+
+
+# taggit's own admin, with the ranked search: the initiative form picks tags with its autocomplete.
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(RankedSearchMixin, TaggitTagAdmin):
+    pass
 
 
 class TagsField(forms.ModelMultipleChoiceField):
