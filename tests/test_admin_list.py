@@ -35,7 +35,8 @@ def listed(client, query=""):
 
 def country_choices(client, **headers):
     response = client.get(CHANGELIST, headers=headers)
-    spec = next(spec for spec in response.context["cl"].filter_specs if spec.title == "countries")
+    filters = response.context["cl"].filter_specs
+    spec = next(spec for spec in filters if getattr(spec, "field_path", "") == "countries")
     return [name for _code, name in spec.lookup_choices]
 
 
