@@ -14,20 +14,30 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
+from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
+from initiatives.admin_list import (
+    NeedsAttentionFilter,
+    NetworkFilter,
+    country_codes,
+    last_verified,
+    lead,
+    updated,
+)
 from initiatives.models import Crisis, Initiative, Sector, Source
 from initiatives.resources import InitiativeResource
 from networks.admin import AllOrNothingImportMixin
-from networks.models import Network
+from probono.admin_search import RankedSearchMixin, RelatedOnlyByNameFilter
 from probono.safe_edits import RevisionedForm, SafeEditsAdmin
 
 
 # English and French fields side by side, each pair on one line: no tabs, no extra JavaScript.
 @admin.register(Sector)
-class SectorAdmin(SafeEditsAdmin, SimpleHistoryAdmin, TranslationAdmin):
+class SectorAdmin(RankedSearchMixin, SafeEditsAdmin, SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name_en", "name_fr", "slug", "description_en", "description_fr"]
+    search_names = ["name_en", "name_fr"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
         (None, {"fields": [("name_en", "name_fr"), "slug", ("description_en", "description_fr")]})
@@ -35,9 +45,10 @@ class SectorAdmin(SafeEditsAdmin, SimpleHistoryAdmin, TranslationAdmin):
 
 
 @admin.register(Crisis)
-class CrisisAdmin(SafeEditsAdmin, SimpleHistoryAdmin, TranslationAdmin):
+class CrisisAdmin(RankedSearchMixin, SafeEditsAdmin, SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["name", "started_on", "ended_on"]
     search_fields = ["name_en", "name_fr", "slug", "description_en", "description_fr"]
+    search_names = ["name_en", "name_fr"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
         (
@@ -52,6 +63,15 @@ class CrisisAdmin(SafeEditsAdmin, SimpleHistoryAdmin, TranslationAdmin):
             },
         )
     ]
+
+
+# taggit's own admin, with the ranked search: the initiative form picks tags with its autocomplete.
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(RankedSearchMixin, TaggitTagAdmin):
+    pass
 
 
 class TagsField(forms.ModelMultipleChoiceField):
@@ -232,21 +252,6 @@ NOT_PUBLISHED_CHANGED = _("Not published: “%(title)s” changed since you open
 NOT_UNPUBLISHED_CHANGED = _("Not unpublished: “%(title)s” changed since you opened the list.")
 
 
-class NetworkFilter(admin.SimpleListFilter):
-    """Initiatives a network runs or one of its members leads, as on the network's page."""
-
-    title = _("network")
-    parameter_name = "network"
-
-    def lookups(self, request, model_admin):
-        return Network.objects.values_list("slug", "name")
-
-    def queryset(self, request, queryset):
-        if network := Network.objects.filter(slug=self.value()).first():
-            return queryset.in_networks([network])
-        return queryset
-
-
 @admin.register(Initiative)
 class InitiativeAdmin(
     SafeEditsAdmin,
@@ -259,11 +264,12 @@ class InitiativeAdmin(
     form = InitiativeForm
     inlines = [SourceInline]
     object_history_template = "admin/initiatives/initiative/object_history.html"
-    list_display = ["title", "lead", "country_list", "kind", "started_on", "status", "updated_at"]
+    list_display = ["title", "status", country_codes, lead, last_verified, updated]
     list_filter = [
         "status",
-        ("countries", admin.RelatedOnlyFieldListFilter),
-        ("sectors", admin.RelatedOnlyFieldListFilter),
+        NeedsAttentionFilter,
+        ("countries", RelatedOnlyByNameFilter),
+        ("sectors", RelatedOnlyByNameFilter),
         NetworkFilter,
         "crisis",
         "kind",
@@ -335,14 +341,6 @@ class InitiativeAdmin(
         )
         context = {"source_history": source_history, **(extra_context or {})}
         return super().history_view(request, object_id, context)
-
-    @admin.display(description=_("run by"), ordering="facilitator__name")
-    def lead(self, initiative):
-        return initiative.facilitator or initiative.network or initiative.other_organisations
-
-    @admin.display(description=_("countries"))
-    def country_list(self, initiative):
-        return ", ".join(country.code for country in initiative.countries.all())
 
     def can_publish(self, request):
         return request.user.has_perm("initiatives.publish_initiative")

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from initiatives.sources import Source
 from networks.models import Membership
 
 # A card's columns: reading any other would cost a query per card, which the query counts catch.
@@ -26,6 +27,14 @@ LISTED_FIELDS = [
     "network__name",
     "network__slug",
 ]
+
+
+def blank_in_every_language(field):
+    """Empty in every language: django-modeltranslation's columns hold NULL or ''."""
+    blank = Q()
+    for code, _name in settings.LANGUAGES:
+        blank &= Q(**{f"{field}_{code}__isnull": True}) | Q(**{f"{field}_{code}": ""})
+    return blank
 
 
 # The most recent work first: the list's default order, the home page's and related work's.
@@ -94,6 +103,26 @@ class InitiativeQuerySet(models.QuerySet):
                 Q(ended_on__isnull=True) | Q(ended_on__gte=datetime.date(year, 1, 1))
             )
         return self.filter(active)
+
+    # What an editor has still to do (the admin's "needs attention" filter).
+
+    def missing_for_publication(self):
+        """Lacking something publishing requires: a title, a summary (in either language), a
+        kind, a country, a source or the date its facts were last verified."""
+        countries = self.model.countries.through.objects.values("initiative")
+        sources = Source.objects.values("initiative")
+        return self.filter(
+            blank_in_every_language("title")
+            | blank_in_every_language("summary")
+            | Q(kind="")
+            | ~Q(pk__in=countries)
+            | ~Q(pk__in=sources)
+            | Q(last_verified_on__isnull=True)
+        )
+
+    def unverified_since(self, day):
+        """Never verified, or last verified before `day`."""
+        return self.filter(Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=day))
 
     def matching(self, text):
         """Every word of `text`, ranked on PostgreSQL (initiatives.search)."""

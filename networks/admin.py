@@ -3,7 +3,6 @@ from django.contrib import admin, messages
 from django.core import signing
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 from import_export import forms
 from import_export.admin import ImportExportModelAdmin
 from modeltranslation.admin import TranslationAdmin
@@ -11,25 +10,25 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from networks.models import Country, Facilitator, Membership, Network
 from networks.resources import FacilitatorResource
+from probono.admin_search import NAME_STARTS, RankedSearchMixin, RelatedOnlyByNameFilter, name_rank
 from probono.safe_edits import SafeEditsAdmin
 
 PREVIEW_SALT = "import-preview"
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(RankedSearchMixin, admin.ModelAdmin):
     """Read-only list of ISO countries, there so that relations to them get autocomplete."""
 
     list_display = ["code", "name"]
     search_fields = ["code"]
+    listed_by_name = True
 
-    def get_search_results(self, request, queryset, search_term):
-        """Match country names in the staff member's language, which the database does not hold."""
-        term = search_term.strip().lower()
-        if not term:
-            return queryset, False
-        codes = [code for code, name in countries if term in name.lower() or term == code.lower()]
-        return queryset.filter(code__in=codes), False
+    def search_rank(self, request, term, country):
+        """By name in the editor's language, which the database does not hold; or by code."""
+        if term == country.code.lower():
+            return NAME_STARTS
+        return name_rank(term, [country.name])
 
     def has_add_permission(self, request):
         return False
@@ -100,7 +99,7 @@ class MembershipInline(admin.TabularInline):
 
 # English and French descriptions side by side on one line: no tabs, no extra JavaScript.
 @admin.register(Network)
-class NetworkAdmin(SafeEditsAdmin, SimpleHistoryAdmin, TranslationAdmin):
+class NetworkAdmin(RankedSearchMixin, SafeEditsAdmin, SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["name", "acronym", "founded_year", "headquarters_country"]
     search_fields = ["name", "slug", "acronym", "description_en", "description_fr"]
     prepopulated_fields = {"slug": ["name"]}
@@ -115,6 +114,7 @@ class NetworkAdmin(SafeEditsAdmin, SimpleHistoryAdmin, TranslationAdmin):
 
 @admin.register(Facilitator)
 class FacilitatorAdmin(
+    RankedSearchMixin,
     SafeEditsAdmin,
     AllOrNothingImportMixin,
     ImportExportModelAdmin,
@@ -126,7 +126,7 @@ class FacilitatorAdmin(
     list_filter = [
         "is_active",
         "networks",
-        ("countries", admin.RelatedOnlyFieldListFilter),
+        ("countries", RelatedOnlyByNameFilter),
         "headquarters_country",
     ]
     search_fields = ["name", "slug", "acronym", "city", "description_en", "description_fr"]
