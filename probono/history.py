@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords, ModelChange
 from simple_history.signals import pre_create_historical_record
+from simple_history.utils import get_m2m_reverse_field_name
+from taggit.models import Tag
 
 PENDING = "_history_entry_pending"
 
@@ -112,6 +114,18 @@ class OneEntryPerSaveAdmin:
         finish_entry(obj)
         return super().log_change(request, obj, message)
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        request.history_version_id = version_id
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        version_id = getattr(request, "history_version_id", None)
+        if version_id is None:
+            return form
+        version = self.model.history.filter(history_id=version_id).first()
+        return form if version is None else with_related_values_of(form, version)
+
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
         # The list runs newest first; each version is compared with the one before it.
@@ -126,3 +140,31 @@ class OneEntryPerSaveAdmin:
                 *getattr(newer, "history_delta_changes", []),
                 {"field": change.field, "old": change.old, "new": change.new},
             ]
+
+
+def related_values(version):
+    """The many-to-many values of a version, as a form's initial data: what simple-history's
+    own revert form leaves at the current ones."""
+    values = {}
+    for field in version.instance_type._meta.many_to_many:
+        if (rows := getattr(version, field.name, None)) is not None:
+            values[field.name] = list(
+                rows.values_list(get_m2m_reverse_field_name(field), flat=True)
+            )
+    if isinstance(version, TaggedHistory):
+        names = [name for name in version.tag_names.split(", ") if name]
+        known = dict(Tag.objects.filter(name__in=names).values_list("name", "pk"))
+        values["tags"] = [known.get(name, name) for name in names]
+    return values
+
+
+def with_related_values_of(form_class, version):
+    """`form_class`, showing the many-to-many values of `version`: a revert restores them."""
+    initial = related_values(version)
+
+    class VersionForm(form_class):
+        def __init__(self, *args, **kwargs):
+            kwargs["initial"] = {**initial, **(kwargs.get("initial") or {})}
+            super().__init__(*args, **kwargs)
+
+    return VersionForm

@@ -185,7 +185,8 @@ def test_a_save_that_changes_nothing_records_no_entry_of_many(editor_client, pet
 
 def test_a_revert_from_the_history_is_one_entry_with_its_reason(editor_client, petition):
     url = f"{CHANGELIST}{petition.pk}/change/"
-    first = petition.history.earliest()
+    editor_client.post(url, admin_form_data(editor_client.get(url)))
+    first = petition.history.latest()
     editor_client.post(url, admin_form_data(editor_client.get(url), title_en="A new title"))
     before = petition.history.count()
     revert_url = f"{CHANGELIST}{petition.pk}/history/{first.history_id}/"
@@ -195,6 +196,29 @@ def test_a_revert_from_the_history_is_one_entry_with_its_reason(editor_client, p
     latest = petition.history.latest()
     assert latest.history_change_reason == "Back to the source"
     assert latest.title == "Petition to the EU health ministers"
+
+
+def test_a_revert_restores_countries_sectors_and_tags_too(editor_client, petition, legal):
+    url = f"{CHANGELIST}{petition.pk}/change/"
+    editor_client.post(url, admin_form_data(editor_client.get(url)))
+    before = petition.history.latest()
+    other = Sector.objects.create(name="Mental health", slug="mental-health")
+    changed = admin_form_data(
+        editor_client.get(url), countries=["FR"], sectors=[str(other.pk)], tags=["health"]
+    )
+    assert editor_client.post(url, changed).status_code == 302
+
+    revert_url = f"{CHANGELIST}{petition.pk}/history/{before.history_id}/"
+    form = editor_client.get(revert_url).context["adminform"].form
+    assert (form["countries"].value(), form["sectors"].value()) == (["BE"], [legal.pk])
+    assert (
+        editor_client.post(revert_url, admin_form_data(editor_client.get(revert_url))).status_code
+        == 302
+    )
+    petition.refresh_from_db()
+    assert [country.code for country in petition.countries.all()] == ["BE"]
+    assert list(petition.sectors.all()) == [legal]
+    assert list(petition.tags.names()) == ["petition"]
 
 
 def test_a_facilitator_save_with_its_countries_is_one_entry(editor_client, facilitator):
