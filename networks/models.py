@@ -244,10 +244,6 @@ class MembershipQuerySet(models.QuerySet):
     def current(self):
         return self.filter(current_membership())
 
-    def former(self):
-        """Of organisations that left the network, or that closed."""
-        return self.exclude(current_membership())
-
 
 class Membership(WebLinks, models.Model):
     facilitator = models.ForeignKey(
@@ -315,6 +311,7 @@ class Membership(WebLinks, models.Model):
 
     @property
     def is_current(self):
+        """As current_membership() has it, for a membership already read."""
         return self.left_year is None and self.facilitator.is_active
 
     @property
