@@ -5,6 +5,10 @@ network (parentOrganization), lasts from foundingDate to dissolutionDate, its so
 CreativeWorks about it (subjectOf), and its participants figure is an InteractionCounter named
 by its unit (interactionStatistic). Project has no startDate, organizer or citation (a property
 of CreativeWork only).
+
+A facilitator is an NGO, member of its networks (memberOf), and a network an Organization with
+its members (member), each membership wrapped in an OrganizationRole that carries the years it
+began and ended (startDate, endDate), as schema.org's Role pattern does.
 """
 
 
@@ -16,6 +20,38 @@ def organisation(facilitator, request):
     }
     if facilitator.website:
         data["sameAs"] = facilitator.website
+    return data
+
+
+def network_organisation(network, request):
+    return {
+        "@type": "Organization",
+        "name": network.name,
+        "url": request.build_absolute_uri(network.get_absolute_url()),
+    }
+
+
+def membership_role(membership, prop, organisation):
+    """The organisation at the other end of the membership, in a Role with its years."""
+    role = {"@type": "OrganizationRole", prop: organisation}
+    if membership.joined_year:
+        role["startDate"] = str(membership.joined_year)
+    if membership.ended_year:
+        role["endDate"] = str(membership.ended_year)
+    return role
+
+
+def for_network(network, memberships, request):
+    data = {"@context": "https://schema.org", **network_organisation(network, request)}
+    data["description"] = network.description
+    if network.website:
+        data["sameAs"] = network.website
+    if network.founded_year:
+        data["foundingDate"] = str(network.founded_year)
+    data["member"] = [
+        membership_role(membership, "member", organisation(membership.facilitator, request))
+        for membership in memberships
+    ]
     return data
 
 
@@ -33,11 +69,7 @@ def for_facilitator(facilitator, request):
             **({"addressLocality": facilitator.city} if facilitator.city else {}),
         }
     data["memberOf"] = [
-        {
-            "@type": "Organization",
-            "name": membership.network.name,
-            "url": request.build_absolute_uri(membership.network.get_absolute_url()),
-        }
+        membership_role(membership, "memberOf", network_organisation(membership.network, request))
         for membership in facilitator.memberships.all()
     ]
     return data
@@ -64,11 +96,7 @@ def for_initiative(initiative, request):
     if initiative.facilitator:
         data["parentOrganization"] = organisation(initiative.facilitator, request)
     elif initiative.network:
-        data["parentOrganization"] = {
-            "@type": "Organization",
-            "name": initiative.network.name,
-            "url": request.build_absolute_uri(initiative.network.get_absolute_url()),
-        }
+        data["parentOrganization"] = network_organisation(initiative.network, request)
     if initiative.started_on:
         data["foundingDate"] = initiative.started_on.isoformat()
     if initiative.ended_on:

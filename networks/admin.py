@@ -1,6 +1,7 @@
 from django import forms as django_forms
 from django.contrib import admin, messages
 from django.core import signing
+from django.db import models
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from import_export import forms
@@ -95,6 +96,12 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 1
     autocomplete_fields = ["network"]
+    fields = ["network", "joined_year", "left_year", "note", "source_url"]
+    # Every column beside the sidebar at 1280 px: the note wraps, the source's link goes.
+    formfield_overrides = {
+        models.CharField: {"widget": django_forms.Textarea(attrs={"rows": 3, "cols": 20})},
+        models.URLField: {"widget": django_forms.URLInput(attrs={"size": 16})},
+    }
 
 
 # English and French descriptions side by side on one line: no tabs, no extra JavaScript.

@@ -1,8 +1,8 @@
 """The filters of the facilitators' index, /facilitators/: by country, by network, by name.
 
-Links spell countries as the finder does (`?country=be`) and networks by slug; a value the
-directory does not know is left out, with a notice. Each option counts the facilitators that
-choosing it would list, given the other filters.
+Links spell countries as the finder does (`?country=be`) and networks by slug; a network lists
+its current members. A value the directory does not know is left out, with a notice. Each option
+counts the facilitators that choosing it would list, given the other filters.
 """
 
 import dataclasses
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 from django_filters.fields import ModelChoiceField
 
-from networks.models import Country, Facilitator, Network
+from networks.models import Country, Facilitator, Network, current_membership
 from probono.i18n import collation_key
 
 MAX_SEARCH = 100
@@ -73,7 +73,7 @@ class FacilitatorListFilter(django_filters.FilterSet):
         label=gettext_lazy("Network"),
         queryset=Network.objects.all(),
         to_field_name="slug",
-        field_name="networks",
+        method="current_members_of",
     )
     q = django_filters.CharFilter(label=gettext_lazy("Name"), method="named", max_length=MAX_SEARCH)
 
@@ -86,6 +86,9 @@ class FacilitatorListFilter(django_filters.FilterSet):
 
     def named(self, queryset, name, text):
         return queryset.named(text)
+
+    def current_members_of(self, queryset, name, network):
+        return queryset.current_members_of(network)
 
     # What the page shows besides the rows
 
@@ -117,9 +120,10 @@ class FacilitatorListFilter(django_filters.FilterSet):
         return sorted(options, key=lambda option: collation_key(option.label))
 
     def network_options(self):
-        """Every network, by name, with its count given the other filters."""
+        """Every network, by name, with its current members that the other filters keep."""
         kept = Q(memberships__facilitator__in=self.filtered_without("network"))
-        networks = Network.objects.annotate(count=Count("memberships", filter=kept))
+        counted = kept & current_membership("memberships__")
+        networks = Network.objects.annotate(count=Count("memberships", filter=counted))
         chosen = self.chosen.get("network")
         options = [
             Option(network.slug, network.name, network.count, network == chosen)

@@ -101,6 +101,14 @@ class Country(models.Model):
         return country_name(self.code, get_language())
 
 
+class NetworkQuerySet(models.QuerySet):
+    def with_member_count(self):
+        """Each with `member_count`: its current members, as its page counts them."""
+        return self.annotate(
+            member_count=Count("memberships", filter=current_membership("memberships__"))
+        )
+
+
 class Network(WebLinks, Revisioned):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
@@ -119,6 +127,8 @@ class Network(WebLinks, Revisioned):
     headquarters_city = models.CharField(
         _("headquarters city"), max_length=100, blank=True, default=""
     )
+
+    objects = NetworkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("network")
@@ -141,6 +151,11 @@ class FacilitatorQuerySet(models.QuerySet):
         """Whose name or acronym holds `text`, ignoring case."""
         text = text.strip()
         return self.filter(Q(name__icontains=text) | Q(acronym__icontains=text)) if text else self
+
+    def current_members_of(self, network):
+        """Still active and in `network`, not gone from it."""
+        members = Membership.objects.current().filter(network=network)
+        return self.filter(pk__in=members.values("facilitator"))
 
     def with_initiative_count(self):
         """Each with `initiative_count`: the published initiatives it leads or partners in, those
@@ -219,7 +234,18 @@ class Facilitator(WebLinks, Revisioned):
         return reverse("facilitator_detail", args=[self.slug])
 
 
-class Membership(models.Model):
+def current_membership(through=""):
+    """The memberships a network counts: of an organisation still active that has not left;
+    `through` is the path to them ("memberships__" from a network)."""
+    return Q(**{f"{through}left_year__isnull": True, f"{through}facilitator__is_active": True})
+
+
+class MembershipQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(current_membership())
+
+
+class Membership(WebLinks, models.Model):
     facilitator = models.ForeignKey(
         Facilitator, on_delete=models.CASCADE, related_name="memberships"
     )
@@ -227,8 +253,32 @@ class Membership(models.Model):
     joined_year = models.PositiveSmallIntegerField(
         _("year joined"), null=True, blank=True, validators=FOUNDING_YEAR_VALIDATORS
     )
+    left_year = models.PositiveSmallIntegerField(
+        _("year left"),
+        null=True,
+        blank=True,
+        validators=FOUNDING_YEAR_VALIDATORS,
+        help_text=_("Leave empty while it is a member."),
+    )
+    note = models.CharField(
+        _("note"),
+        max_length=300,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("For editors: what the source says, when it leaves a year uncertain."),
+    )
+    source_url = models.URLField(
+        _("source"),
+        max_length=500,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("The page that says it is, or was, a member."),
+    )
 
     history = HistoricalRecords()
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")
@@ -240,7 +290,50 @@ class Membership(models.Model):
                 name="membership_once_per_network",
                 violation_error_message=_("This organisation is already a member of that network."),
             ),
+            models.CheckConstraint(
+                condition=Q(left_year__isnull=True)
+                | Q(joined_year__isnull=True)
+                | Q(left_year__gte=models.F("joined_year")),
+                name="membership_left_after_joined",
+                violation_error_message=_("The year it left cannot be before the year it joined."),
+            ),
         ]
 
     def __str__(self):
         return f"{self.facilitator} in {self.network}"
+
+    def clean(self):
+        super().clean()
+        if self.joined_year and self.left_year and self.left_year < self.joined_year:
+            raise ValidationError(
+                {"left_year": _("The year it left cannot be before the year it joined.")}
+            )
+
+    @property
+    def is_current(self):
+        """As current_membership() has it, for a membership already read."""
+        return self.left_year is None and self.facilitator.is_active
+
+    @property
+    def ended_year(self):
+        """The year it left; for an organisation that closed without leaving first, the year
+        it closed."""
+        if self.left_year or self.facilitator.is_active:
+            return self.left_year
+        return self.facilitator.closed_year
+
+    @property
+    def years(self):
+        """ "member since 2017", "member 2013–2025", "former member": what is known of it."""
+        joined, ended = self.joined_year, self.ended_year
+        if self.is_current:
+            return _("member since %(joined)s") % {"joined": joined} if joined else _("member")
+        if joined and ended:
+            if joined == ended:
+                return _("member in %(year)s") % {"year": joined}
+            return _("member %(joined)s–%(ended)s") % {"joined": joined, "ended": ended}
+        if ended:
+            return _("member until %(ended)s") % {"ended": ended}
+        if joined:
+            return _("former member, joined in %(joined)s") % {"joined": joined}
+        return _("former member")

@@ -45,7 +45,7 @@ class Shortlist:
 
 
 def network_list(request):
-    networks = Network.objects.annotate(member_count=Count("memberships"))
+    networks = Network.objects.with_member_count()
     head = pages.head(request, "network_list")
     return render(request, "networks/network_list.html", {"networks": networks, "head": head})
 
@@ -53,21 +53,26 @@ def network_list(request):
 @follow_renamed_slugs(lambda request: Network.objects.all())
 def network_detail(request, slug):
     network = get_object_or_404(Network, slug=slug)
-    memberships = network.memberships.select_related("facilitator").prefetch_related(
-        "facilitator__countries"
+    # In the dictionary order of the reader's language: "Önkéntes" among the O's.
+    memberships = sorted(
+        network.memberships.select_related("facilitator").prefetch_related(
+            "facilitator__countries"
+        ),
+        key=lambda membership: collation_key(membership.facilitator.name),
     )
-    covered = Country.objects.filter(facilitators__memberships__network=network).distinct()
+    covered = Country.objects.filter(
+        facilitators__in=Facilitator.objects.current_members_of(network)
+    ).distinct()
     published = Initiative.objects.published().for_listing().order_by(*NEWEST_FIRST)
     context = {
         "network": network,
-        # In the dictionary order of the reader's language: "Önkéntes" among the O's.
-        "memberships": sorted(
-            memberships, key=lambda membership: collation_key(membership.facilitator.name)
-        ),
+        "members": [membership for membership in memberships if membership.is_current],
+        "former_members": [membership for membership in memberships if not membership.is_current],
         "countries": sorted(covered, key=lambda country: collation_key(country.name)),
         "own_work": Shortlist(published.run_by_network_itself(network)),
         "members_work": Shortlist(published.led_by_members_of(network)),
         "finder_url": reverse("initiative_list") + "?" + urlencode({"network": network.slug}),
+        "structured_data": structured_data.for_network(network, memberships, request),
     }
     return finder_page(request, "networks/network_detail.html", context, fixed={"network": slug})
 

@@ -67,10 +67,11 @@ def test_it_shows_each_facilitator_as_one_row_with_its_counts(client, directory)
         "2",
         "Active",
     ]
+    # A closed organisation is a former member.
     assert found["pro-bono-lab"] == [
         "Pro Bono Lab PBL",
         "–",
-        "Global Pro Bono Network",
+        "Global Pro Bono Network (member until 2025)",
         "2",
         "Closed",
     ]

@@ -404,16 +404,24 @@ def test_it_describes_a_facilitator_as_an_ngo_member_of_its_networks(client, dir
     assert data["@type"] == "NGO"
     assert data["name"] == "The Good Lobby"
     assert data["url"] == "http://testserver/facilitators/the-good-lobby/"
+    # Each membership an OrganizationRole around the network, with the years that are known.
     assert data["memberOf"] == [
         {
-            "@type": "Organization",
-            "name": "European Pro Bono Alliance",
-            "url": "http://testserver/networks/european-pro-bono-alliance/",
+            "@type": "OrganizationRole",
+            "memberOf": {
+                "@type": "Organization",
+                "name": "European Pro Bono Alliance",
+                "url": "http://testserver/networks/european-pro-bono-alliance/",
+            },
         },
         {
-            "@type": "Organization",
-            "name": "Global Pro Bono Network",
-            "url": "http://testserver/networks/global-pro-bono-network/",
+            "@type": "OrganizationRole",
+            "memberOf": {
+                "@type": "Organization",
+                "name": "Global Pro Bono Network",
+                "url": "http://testserver/networks/global-pro-bono-network/",
+            },
+            "startDate": "2018",
         },
     ]
 

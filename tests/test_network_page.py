@@ -69,7 +69,7 @@ def test_it_gives_members_joining_years_only_where_known(client, directory):
     members = section(client.get("/networks/global-pro-bono-network/"), "members")
     assert (
         'The Good Lobby</a> <span class="count">Belgium, Italy</span> '
-        '<span class="count">since 2018</span>' in members
+        '<span class="count"><span aria-hidden="true">· </span>member since 2018</span>' in members
     )
     lab = re.search(r"Pro Bono Lab</a>(.*?)</li>", members)[1]
     assert "since" not in lab

@@ -232,7 +232,7 @@ def test_it_shows_a_sector_with_its_initiatives(client, petition, draft):
 def test_it_shows_a_network_with_members_countries_and_initiatives(client, petition):
     response = client.get("/networks/global-pro-bono-network/")
     assert response.status_code == 200
-    assert [m.facilitator.slug for m in response.context["memberships"]] == ["the-good-lobby"]
+    assert [m.facilitator.slug for m in response.context["members"]] == ["the-good-lobby"]
     assert [c.code for c in response.context["countries"]] == ["BE", "IT"]
     assert list(response.context["page"]) == [petition]
     assert b"since 2018" in response.content

@@ -14,7 +14,7 @@ from django.db import models
 from django.urls import reverse
 
 from initiatives.models import Initiative, Sector, Source
-from networks.models import Facilitator, Network
+from networks.models import Facilitator, Membership, Network
 from tests.conftest import body_text
 from tests.directory import make_initiative
 from tests.test_admin import form_data
@@ -63,6 +63,7 @@ URL_FIELDS = [
     (Source, "url"),
     (Network, "website"),
     (Facilitator, "website"),
+    (Membership, "source_url"),
 ]
 BAD_LINKS = [
     "javascript:alert(1)",

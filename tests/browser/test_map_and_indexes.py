@@ -96,7 +96,8 @@ def test_a_reader_filters_the_facilitators_by_country_network_and_name(no_js_pag
     page.goto("/facilitators/")
     expect(page.locator(".facilitator-table tbody tr")).to_have_count(29)
     page.get_by_label("Country").select_option(label="Germany (3)")
-    page.get_by_label("Network").select_option(label="Global Pro Bono Network (22)")
+    # Its 20 current members: Pro Bono Lab, closed, is a former one.
+    page.get_by_label("Network").select_option(label="Global Pro Bono Network (20)")
     page.get_by_role("button", name="Filter").click()
     expect(page).to_have_url(
         re.compile(r"/facilitators/\?country=de&network=global-pro-bono-network$")

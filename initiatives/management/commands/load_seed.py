@@ -76,12 +76,7 @@ def load(seed):
         countries, memberships = row.pop("countries"), row.pop("memberships")
         facilitator = upsert(Facilitator, row)
         facilitator.countries.set(country_codes(countries))
-        for membership in memberships:
-            Membership.objects.update_or_create(
-                facilitator=facilitator,
-                network=Network.objects.get(slug=membership["network"]),
-                defaults={"joined_year": membership["joined_year"]},
-            )
+        set_memberships(facilitator, memberships)
 
     for row in seed["initiatives"]:
         row = dict(row)
@@ -134,6 +129,26 @@ def set_sources(initiative, rows):
     initiative.sources.exclude(pk__in=kept).delete()
     if not kept and initiative.is_published:
         raise LookupError(f"{initiative.slug}: published without a source")
+
+
+def set_memberships(facilitator, rows):
+    """The facilitator's memberships as the seed lists them, matched by network: one the seed
+    no longer lists is removed, an unchanged one is left as it is (its history records nothing)."""
+    kept = []
+    for row in rows:
+        row = dict(row)
+        network = Network.objects.get(slug=row.pop("network"))
+        membership = facilitator.memberships.filter(network=network).first() or Membership(
+            facilitator=facilitator, network=network
+        )
+        before = stored_values(membership)
+        for name, value in row.items():
+            setattr(membership, name, value)
+        membership.full_clean(validate_unique=False)
+        if membership._state.adding or stored_values(membership) != before:
+            membership.save()
+        kept.append(membership.pk)
+    facilitator.memberships.exclude(pk__in=kept).delete()
 
 
 def lookup(model, slug):
