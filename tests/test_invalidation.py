@@ -205,10 +205,10 @@ def test_an_import_publishes_once(admin_client, legal, publications):
 
 
 def test_a_history_revert_publishes_once(admin_client, petition, publications):
+    first = petition.history.latest()
     with publications():
         petition.title = "A renamed petition"
         petition.save()
-    first = petition.history.earliest()
     url = reverse("admin:initiatives_initiative_simple_history", args=[petition.pk, first.pk])
     data = admin_form_data(admin_client.get(url))
     with publications() as writes:
