@@ -16,6 +16,7 @@ from taggit.models import Tag
 from initiatives.models import Crisis, Initiative, Sector, Source
 from initiatives.resources import InitiativeResource
 from networks.admin import AllOrNothingImportMixin
+from networks.import_admin import ReadableImportMixin
 from networks.models import Network
 from probono.safe_edits import RevisionedForm, SafeEditsAdmin
 
@@ -198,6 +199,7 @@ class NetworkFilter(admin.SimpleListFilter):
 class InitiativeAdmin(
     SafeEditsAdmin,
     AllOrNothingImportMixin,
+    ReadableImportMixin,
     ImportExportModelAdmin,
     SimpleHistoryAdmin,
     TranslationAdmin,

@@ -9,6 +9,7 @@ from import_export.admin import ImportExportModelAdmin
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from networks.import_admin import ReadableImportMixin
 from networks.models import Country, Facilitator, Membership, Network
 from networks.resources import FacilitatorResource
 from probono.safe_edits import SafeEditsAdmin
@@ -117,6 +118,7 @@ class NetworkAdmin(SafeEditsAdmin, SimpleHistoryAdmin, TranslationAdmin):
 class FacilitatorAdmin(
     SafeEditsAdmin,
     AllOrNothingImportMixin,
+    ReadableImportMixin,
     ImportExportModelAdmin,
     SimpleHistoryAdmin,
     TranslationAdmin,
