@@ -1,13 +1,14 @@
 """How long the admin's preview (the dry run) of a large initiatives file takes:
-`DEBUG=false .venv/bin/python -m bench.import_preview [rows]` (5 000 rows unless told).
+`DEBUG=false .venv/bin/python -m bench.import_preview [rows] [changed]` (5 000 rows unless told).
 
-Reads the database the settings name (the seed content after `make run`) and leaves it as it
-was: everything, the staff account included, happens in one transaction rolled back at the end.
-The file is the import template's example row again and again, each time a new initiative
-with its own slug, run by one of the directory's facilitators, in one of its sectors. It is
-posted to the admin's real import page through Django's test client, with the whole
-middleware stack. Prints the dry run's time as the page shows it, the whole request's, and
-the page's size.
+Reads the database the settings name and leaves it as it was: everything, the staff account
+included, happens in one transaction rolled back at the end. By default the file is the import
+template's example row again and again, each time a new initiative with its own slug, run by
+one of the directory's facilitators, in one of its sectors (the seed content after `make run`
+will do). With `changed`, it is the directory's first initiatives as the admin exports them,
+each with a new title (`seed_demo --initiatives 5000` first). The file is posted to the
+admin's real import page through Django's test client, with the whole middleware stack.
+Prints the dry run's time as the page shows it, the whole request's, and the page's size.
 """
 
 import csv
@@ -37,6 +38,7 @@ from initiatives.resources import InitiativeResource  # noqa: E402
 from networks.models import Facilitator  # noqa: E402
 
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 5_000
+CHANGED = sys.argv[2:] == ["changed"]
 CSV = admin.site.get_model_admin(Initiative).get_import_formats().index(base_formats.CSV)
 COUNTRIES = ["BE", "FR", "DE", "PT", "KE", "IN", "JP", "BR", "US", "SG"]
 # No collectstatic needed.
@@ -68,12 +70,21 @@ def initiatives_file(rows):
     return out.getvalue().encode()
 
 
+def changed_file(rows):
+    initiatives = Initiative.objects.order_by("pk")[:rows]
+    dataset = InitiativeResource().export(initiatives)
+    titles = dataset["title_en"]
+    del dataset["title_en"]
+    dataset.append_col([f"{title} (changed)" for title in titles], header="title_en")
+    return dataset.csv.encode()
+
+
 def main():
     with transaction.atomic():
         user = get_user_model().objects.create_superuser("bench-import", password=None)
         client = Client()
         client.force_login(user)
-        data = initiatives_file(ROWS)
+        data = changed_file(ROWS) if CHANGED else initiatives_file(ROWS)
         upload = SimpleUploadedFile("initiatives.csv", data, content_type="text/csv")
         started, cpu = time.perf_counter(), time.process_time()
         response = client.post(

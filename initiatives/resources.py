@@ -71,6 +71,9 @@ class InitiativeResource(DirectoryResource):
         attribute="status", column_name="status", widget=StatusWidget(), saves_null_values=False
     )
 
+    # TAGGIT_CASE_INSENSITIVE: set() keeps "petition" when given "Petition".
+    case_insensitive_columns = frozenset({"tags"})
+
     example_row = {
         "slug": "example-tenant-legal-clinic",
         "title_en": "Free legal clinic for tenants facing eviction",
@@ -217,17 +220,3 @@ class InitiativeResource(DirectoryResource):
         )
         source.is_primary = True
         source.save()
-
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        # The base class compares many-to-many values by primary key, but tags come as names.
-        tags = self.fields["tags"]
-        rest = {column: value for column, value in row.items() if column != tags.column_name}
-        if not super().skip_row(instance, original, rest, import_validation_errors):
-            return False
-        if self.primary_source_url(instance) != self.primary_source_url(original):
-            return False
-        if tags.column_name not in row:
-            return True
-        stored = [tag.name for tag in original.tags.all()] if original.pk else []
-        # TAGGIT_CASE_INSENSITIVE: set() keeps "petition" when given "Petition".
-        return {name.casefold() for name in tags.clean(row)} == {name.casefold() for name in stored}

@@ -36,7 +36,7 @@ class ChangedColumns(Diff):
 
     def __init__(self, resource, instance, new):
         self.columns = resource.get_diff_headers()
-        self.left = cell_values(resource, instance)
+        self.left = instance.stored_cells  # read by the resource before it copied the instance
         self.right = []
         self.new = new
 

@@ -242,8 +242,9 @@ def test_every_problem_of_a_row_is_listed_constraints_included(editor_client):
     assert not Facilitator.objects.exists()
 
 
-def test_the_preview_asks_the_database_the_same_few_questions_for_each_row(editor_client, petition):
-    """Lookups of countries, sectors and organisations are made once per file, not per row."""
+def test_the_preview_asks_the_database_nothing_more_for_more_new_rows(editor_client, petition):
+    """The file's entries in one query; countries, sectors and organisations looked up once per
+    file; no savepoint, constraint query or write per row."""
 
     def queries(count):
         rows = [
@@ -252,8 +253,19 @@ def test_the_preview_asks_the_database_the_same_few_questions_for_each_row(edito
         ]
         with CaptureQueriesContext(connection) as captured:
             response = preview(editor_client, INITIATIVES, csv_text(*rows))
-        assert "confirm_form" in response.context, preview_rows(response)
+        assert [row[2] for row in preview_rows(response)] == ["New"] * count
         return len(captured)
 
-    # Per row: the row's savepoint and the check of the model's constraints, in a savepoint.
-    assert queries(20) - queries(10) <= 10 * 5
+    assert queries(20) == queries(2)
+
+
+def test_a_cell_no_database_can_hold_is_refused_with_its_row(editor_client, petition):
+    """PostgreSQL refuses null characters: the row says so before any query is made with one."""
+    bad = {**exported_row(petition), "slug": "bad\x00slug", "title_en": "Title\x00"}
+    response = preview(editor_client, INITIATIVES, csv_text(exported_row(petition), bad))
+    refused, unchanged = preview_rows(response)
+    assert refused[2:] == [
+        "Errors",
+        "slug : Null characters are not allowed. title_en : Null characters are not allowed.",
+    ]
+    assert unchanged[2] == "Unchanged"
