@@ -28,6 +28,7 @@ from initiatives.admin_list import (
 from initiatives.models import Crisis, Initiative, Sector, Source
 from initiatives.resources import InitiativeResource
 from networks.admin import AllOrNothingImportMixin
+from networks.import_admin import ReadableImportMixin
 from probono.admin_search import RankedSearchMixin, RelatedOnlyByNameFilter
 from probono.safe_edits import RevisionedForm, SafeEditsAdmin
 
@@ -256,6 +257,7 @@ NOT_UNPUBLISHED_CHANGED = _("Not unpublished: “%(title)s” changed since you 
 class InitiativeAdmin(
     SafeEditsAdmin,
     AllOrNothingImportMixin,
+    ReadableImportMixin,
     ImportExportModelAdmin,
     SimpleHistoryAdmin,
     TranslationAdmin,

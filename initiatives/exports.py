@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from initiatives.finder import Finder
 from initiatives.models import Initiative, Source, TaggedInitiative
-from probono.spreadsheets import escape_formula
+from probono.spreadsheets import BYTE_ORDER_MARK, escape_formula
 
 CHUNK_SIZE = 1000
 COLUMNS = [
@@ -116,11 +116,6 @@ def csv_cell(value):
 class Echo:
     def write(self, value):
         return value
-
-
-# UTF-8's byte-order mark: without it Excel reads the file as Windows-1252 and every accent
-# comes out garbled ("europÃ©enne"); Python's "utf-8-sig", LibreOffice and pandas skip it.
-BYTE_ORDER_MARK = "\ufeff"
 
 
 def csv_lines(rows):

@@ -71,6 +71,41 @@ class InitiativeResource(DirectoryResource):
         attribute="status", column_name="status", widget=StatusWidget(), saves_null_values=False
     )
 
+    # TAGGIT_CASE_INSENSITIVE: set() keeps "petition" when given "Petition".
+    case_insensitive_columns = frozenset({"tags"})
+
+    example_row = {
+        "slug": "example-tenant-legal-clinic",
+        "title_en": "Free legal clinic for tenants facing eviction",
+        "title_fr": "Permanence juridique gratuite pour les locataires menacés d'expulsion",
+        "summary_en": "Volunteer lawyers answered tenants' questions about eviction notices and "
+        "unpaid rent, at a weekly drop-in and by phone.",
+        "summary_fr": "Des avocats bénévoles ont répondu aux questions des locataires sur les "
+        "avis d'expulsion et les loyers impayés, lors d'une permanence hebdomadaire et par "
+        "téléphone.",
+        "description_en": "When the courts reopened after the first lockdown, many tenants "
+        "received eviction notices they did not understand.\n\nVolunteer lawyers took turns "
+        "at a weekly drop-in in a community centre and on a phone line, and referred the most "
+        "urgent cases to legal aid.",
+        "kind": "legal-advice",
+        "other_organisations": "A tenants' association and the local bar",
+        "countries": "BE|FR",
+        "sectors": "legal|human-rights",
+        "crisis": "covid-19",
+        "tags": "housing|eviction",
+        "started_on": "2020-06-01",
+        "start_precision": "month",
+        "end_precision": "day",
+        "volunteers": "35",
+        "participants_unit": "participants",
+        "beneficiaries": "600",
+        "figures_note": "Tenants advised in the first year",
+        "website": "https://example.org/tenant-clinic",
+        "source_url": "https://example.org/tenant-clinic/first-year-report",
+        "last_verified_on": "2024-05-31",
+        "language": "en",
+    }
+
     class Meta:
         model = Initiative
         import_id_fields = ["slug"]
@@ -106,6 +141,10 @@ class InitiativeResource(DirectoryResource):
             "language",
             "status",
         ]
+
+    def get_queryset(self):
+        # The file's initiatives, with what their cells show, read once for all of its rows.
+        return self.filter_export(super().get_queryset())
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("facilitator", "network", "crisis").prefetch_related(
@@ -181,17 +220,3 @@ class InitiativeResource(DirectoryResource):
         )
         source.is_primary = True
         source.save()
-
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        # The base class compares many-to-many values by primary key, but tags come as names.
-        tags = self.fields["tags"]
-        rest = {column: value for column, value in row.items() if column != tags.column_name}
-        if not super().skip_row(instance, original, rest, import_validation_errors):
-            return False
-        if self.primary_source_url(instance) != self.primary_source_url(original):
-            return False
-        if tags.column_name not in row:
-            return True
-        stored = original.tags.names() if original.pk else []
-        # TAGGIT_CASE_INSENSITIVE: set() keeps "petition" when given "Petition".
-        return {name.casefold() for name in tags.clean(row)} == {name.casefold() for name in stored}

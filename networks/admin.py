@@ -9,6 +9,7 @@ from import_export.admin import ImportExportModelAdmin
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from networks.import_admin import ReadableImportMixin
 from networks.models import Country, Facilitator, Membership, Network
 from networks.resources import FacilitatorResource
 from probono.admin_search import NAME_STARTS, RankedSearchMixin, RelatedOnlyByNameFilter, name_rank
@@ -124,6 +125,7 @@ class FacilitatorAdmin(
     RankedSearchMixin,
     SafeEditsAdmin,
     AllOrNothingImportMixin,
+    ReadableImportMixin,
     ImportExportModelAdmin,
     SimpleHistoryAdmin,
     TranslationAdmin,

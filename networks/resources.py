@@ -1,16 +1,21 @@
 """CSV import and export of facilitators, and what the import of initiatives shares with it.
 
 Cells hold slugs, ISO codes or names; several values are separated by "|". Rows are matched by
-slug, checked by the model's full_clean(), and a row that changes nothing is skipped.
+slug, checked by the model's full_clean() (networks.import_checks), and a row that changes
+nothing is skipped. The preview, a dry run, writes nothing: networks.import_preview is what it
+shows of each row. Each resource has an example row, for the template the admin offers.
 """
 
 import re
+import time
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from import_export import fields, resources, widgets
 
+from networks import import_checks
+from networks.import_preview import ChangedColumns, PreviewResult, PreviewRow, cell_values
 from networks.models import Country, Facilitator
 from probono.safe_edits import changes_since
 from probono.spreadsheets import escape_formula, unescape_formula
@@ -39,19 +44,14 @@ def unknown(model, values):
     return _("Unknown %(kind)s: %(values)s") % {"kind": kind, "values": ", ".join(values)}
 
 
-def find(model, values):
-    """The objects with these slugs or, failing that, these names (ignoring case)."""
+def find(model, values, known):
+    """The objects with these slugs or, failing that, these names (ignoring case). `known` keeps
+    what each value found, for the rows after it: a widget keeps it for its resource's import."""
     found, missing = [], []
     for value in values:
-        obj = model.objects.filter(slug=value).first()
-        if obj is None:
-            named = list(model.objects.filter(name__iexact=value)[:2])
-            if len(named) > 1:
-                raise ValueError(
-                    _("Several %(kind)s are named “%(value)s”: give the slug.")
-                    % {"kind": model._meta.verbose_name_plural, "value": value}
-                )
-            obj = named[0] if named else None
+        if value not in known:
+            known[value] = look_up(model, value)
+        obj = known[value]
         if obj is None:
             missing.append(value)
         elif obj not in found:
@@ -61,15 +61,29 @@ def find(model, values):
     return found
 
 
+def look_up(model, value):
+    obj = model.objects.filter(slug=value).first()
+    if obj is None:
+        named = list(model.objects.filter(name__iexact=value)[:2])
+        if len(named) > 1:
+            raise ValueError(
+                _("Several %(kind)s are named “%(value)s”: give the slug.")
+                % {"kind": model._meta.verbose_name_plural, "value": value}
+            )
+        obj = named[0] if named else None
+    return obj
+
+
 class SlugOrNameWidget(widgets.ForeignKeyWidget):
     """One related object, found by slug or name; exported as its slug."""
 
     def __init__(self, model):
         super().__init__(model, field="slug")
+        self.known = {}
 
     def clean(self, value, row=None, **kwargs):
         value = str(value or "").strip()
-        return find(self.model, [value])[0] if value else None
+        return find(self.model, [value], self.known)[0] if value else None
 
 
 class SlugsOrNamesWidget(widgets.ManyToManyWidget):
@@ -77,9 +91,10 @@ class SlugsOrNamesWidget(widgets.ManyToManyWidget):
 
     def __init__(self, model):
         super().__init__(model, separator=SEPARATOR, field="slug")
+        self.known = {}
 
     def clean(self, value, row=None, **kwargs):
-        return find(self.model, split(value))
+        return find(self.model, split(value), self.known)
 
 
 class CountriesWidget(widgets.ManyToManyWidget):
@@ -87,14 +102,16 @@ class CountriesWidget(widgets.ManyToManyWidget):
 
     def __init__(self):
         super().__init__(Country, separator=SEPARATOR, field="code")
+        self.by_code = None  # read once per import, at its first row
 
     def clean(self, value, row=None, **kwargs):
+        if self.by_code is None:
+            self.by_code = Country.objects.in_bulk()
         codes = {name: country_code(name) for name in split(value)}
-        found = Country.objects.in_bulk([code for code in codes.values() if code])
-        missing = [name for name, code in codes.items() if code not in found]
+        missing = [name for name, code in codes.items() if code not in self.by_code]
         if missing:
             raise ValueError(unknown(Country, missing))
-        return [found[code] for code in dict.fromkeys(codes.values())]
+        return [self.by_code[code] for code in dict.fromkeys(codes.values())]
 
 
 class CountryWidget(widgets.CharWidget):
@@ -145,24 +162,86 @@ class DirectoryResource(resources.ModelResource):
     class Meta:
         skip_unchanged = True
         clean_model_instances = True
+        # The file's entries in one query, not one per row.
+        instance_loader_class = import_checks.FileEntries
+
+    # One row of the import's downloadable template, by column; the columns not named are empty.
+    example_row = {}
+    # Columns whose case changes nothing (skip_row).
+    case_insensitive_columns = frozenset()
 
     def __init__(self, previewed=None, **kwargs):
         super().__init__(**kwargs)
         # Each row's entry at the preview, by slug: its revision, 0 if there was none. The
         # dry run records them; the confirmed import refuses rows whose entry changed since.
         self.previewed = {} if previewed is None else previewed
+        self.rows_by_slug = {}
+
+    @classmethod
+    def get_result_class(cls):
+        return PreviewResult
+
+    @classmethod
+    def get_row_result_class(cls):
+        return PreviewRow
+
+    @classmethod
+    def get_diff_class(cls):
+        return ChangedColumns
+
+    def template_row(self):
+        """A value for each column the import reads, from `example_row`. A cell naming an entry
+        that this directory does not have is left empty: the template previews as it is."""
+        fields = self.get_import_fields()
+        row = {field.column_name: self.example_row.get(field.column_name, "") for field in fields}
+        for field in fields:
+            if isinstance(field.widget, widgets.ForeignKeyWidget | widgets.ManyToManyWidget):
+                try:
+                    field.clean(row)
+                except ValueError:
+                    row[field.column_name] = ""
+        return row
 
     def import_data(self, *args, **kwargs):
         # The admin's confirm step does not ask for this; a row that has become invalid since the
         # preview must not let the others be saved.
         kwargs.setdefault("rollback_on_validation_errors", True)
-        return super().import_data(*args, **kwargs)
+        started = time.perf_counter()
+        result = super().import_data(*args, **kwargs)
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def import_row(self, row, instance_loader, **kwargs):
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        row_result.number = kwargs["row_number"]
+        row_result.slug = str(row.get("slug") or "")
+        return row_result
 
     def export_field(self, field, instance, **kwargs):
         value = super().export_field(field, instance, **kwargs)
         return escape_formula(value) if isinstance(value, str) else value
 
+    def after_init_instance(self, instance, new, row, **kwargs):
+        # The entry's cells as stored, read now: import-export then copies the instance, and a
+        # copy forgets what was prefetched (five queries a row, to compare it with the row).
+        instance.stored_cells = cell_values(self, instance)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """A row changes nothing when each of its entry's cells reads as it did."""
+        if import_validation_errors:
+            return False
+        now = cell_values(self, instance)
+        for column, before, after in zip(
+            self.get_diff_headers(), instance.stored_cells, now, strict=True
+        ):
+            if column in self.case_insensitive_columns:
+                before, after = before.casefold(), after.casefold()
+            if before != after:
+                return False
+        return True
+
     def before_import_row(self, row, **kwargs):
+        import_checks.refuse_unstorable(row)
         for column, value in row.items():
             if isinstance(value, str):
                 row[column] = unescape_formula(value)
@@ -190,17 +269,60 @@ class DirectoryResource(resources.ModelResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
-        # The base class reads many-to-many cells only once the row is saved: check them now.
+        # The base class reads many-to-many cells only once the row is saved: check them now,
+        # and keep them for the preview, which saves nothing.
+        instance.imported_relations = {}
         for field in self.get_import_fields():
             if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
                 try:
-                    field.clean(row)
+                    instance.imported_relations[field.attribute] = field.clean(row)
                 except ValueError as error:
                     errors[field.attribute] = [ValidationError(str(error))]
+        if repeated := self.repeated_slug(instance, kwargs.get("row_number")):
+            errors.setdefault("slug", []).append(ValidationError(repeated))
         if conflict := self.changed_since_preview(instance, kwargs.get("dry_run")):
             errors.setdefault("slug", []).append(ValidationError(conflict))
         if errors:
             raise ValidationError(errors)
+
+    def repeated_slug(self, instance, number):
+        """Two rows for one entry: the second would silently undo the first."""
+        if not instance.slug:
+            return None
+        first = self.rows_by_slug.setdefault(instance.slug, number)
+        if first == number:
+            return None
+        return _("Row %(number)s has this slug too: give each entry one row.") % {"number": first}
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """import-export's, with fewer queries (networks.import_checks)."""
+        errors = dict(import_validation_errors or {})
+        found = {
+            field.attribute
+            for field in self.get_import_fields()
+            if isinstance(field.widget, widgets.ForeignKeyWidget)
+        }
+        try:
+            import_checks.full_clean(instance, set(errors), found, set(self.get_import_id_fields()))
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def import_data_inner(self, dataset, dry_run, raise_errors, using_transactions, *args, **kw):
+        # A preview writes nothing (import-export's dry run without transactions, and
+        # save_instance), inside import_data()'s transaction, rolled back: a savepoint around
+        # each row cost two queries for nothing, most of a preview's time on PostgreSQL.
+        each_row_in_a_savepoint = using_transactions and not dry_run
+        return super().import_data_inner(
+            dataset, dry_run, raise_errors, each_row_in_a_savepoint, *args, **kw
+        )
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        # Nor after_save_instance(): writing each row of a preview (with its history and search
+        # document) to roll it back took four fifths of the preview's time.
+        if not kwargs.get("dry_run"):
+            super().save_instance(instance, is_create, row, **kwargs)
 
     def changed_since_preview(self, instance, dry_run):
         current = instance.revision if instance.pk else 0
@@ -226,6 +348,22 @@ class FacilitatorResource(DirectoryResource):
         attribute="countries", column_name="countries", widget=CountriesWidget()
     )
 
+    example_row = {
+        "slug": "example-volunteer-lawyers",
+        "name": "Volunteer Lawyers Network",
+        "acronym": "VLN",
+        "description_en": "An association that matches lawyers who give their time with "
+        "associations and people who cannot pay for legal advice.",
+        "description_fr": "Une association qui met en relation des avocats bénévoles avec des "
+        "associations et des personnes qui n'ont pas les moyens de payer un conseil juridique.",
+        "website": "https://example.org/volunteer-lawyers",
+        "founded_year": "2012",
+        "headquarters_country": "BE",
+        "city": "Brussels",
+        "countries": "BE|LU",
+        "is_active": "1",
+    }
+
     class Meta:
         model = Facilitator
         import_id_fields = ["slug"]
@@ -243,6 +381,9 @@ class FacilitatorResource(DirectoryResource):
             "is_active",
             "closed_year",
         ]
+
+    def get_queryset(self):
+        return self.filter_export(super().get_queryset())
 
     def filter_export(self, queryset, **kwargs):
         return queryset.prefetch_related("countries")

@@ -1,4 +1,5 @@
-"""What a spreadsheet would run as a formula, neutralised in every CSV the directory writes.
+"""What spreadsheets need of the CSV files the directory writes: formulas neutralised, and the
+byte-order mark that tells Excel the file is UTF-8.
 
 Excel and LibreOffice evaluate a cell that starts with = + - or @, their full-width forms
 (＝ ＋ － ＠, which Japanese and Chinese input produces), after any spaces, tabs or line breaks,
@@ -8,6 +9,10 @@ value survives an export and an import: "=1+1" <-> "'=1+1", "'=1+1" <-> "''=1+1"
 """
 
 import re
+
+# Without it Excel reads the file as Windows-1252 and every accent comes out garbled
+# ("europÃ©enne"); Python's "utf-8-sig", LibreOffice and pandas skip it.
+BYTE_ORDER_MARK = "\ufeff"
 
 FORMULA = re.compile(r"'*(?:[ \t\r\n]*[=+\-@\uff1d\uff0b\uff0d\uff20]|[\t\r\n])")
 

@@ -83,7 +83,7 @@ def refusal(client, changelist, text):
     response = preview(client, changelist, text)
     assert "confirm_form" not in response.context
     assert b"Confirm import" not in response.content
-    assert b"Some rows failed to validate" in response.content
+    assert b"Nothing can be imported yet" in response.content
     errors = errors_of(response)
     for messages in errors.values():
         assert all(html.escape(message) in response.content.decode() for message in messages)
