@@ -1,14 +1,8 @@
-import copy
-
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import prefetch_related_objects
-from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
-from django.utils.text import get_text_list, slugify
+from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
@@ -17,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
+from initiatives.admin_forms import InitiativeForm, SourceInline
 from initiatives.admin_list import (
     NeedsAttentionFilter,
     NetworkFilter,
@@ -30,7 +25,7 @@ from initiatives.resources import InitiativeResource
 from networks.admin import AllOrNothingImportMixin
 from networks.import_admin import ReadableImportMixin
 from probono.admin_search import RankedSearchMixin, RelatedOnlyByNameFilter
-from probono.safe_edits import RevisionedForm, SafeEditsAdmin
+from probono.safe_edits import SafeEditsAdmin
 
 
 # English and French fields side by side, each pair on one line: no tabs, no extra JavaScript.
@@ -73,180 +68,6 @@ admin.site.unregister(Tag)
 @admin.register(Tag)
 class TagAdmin(RankedSearchMixin, TaggitTagAdmin):
     pass
-
-
-class TagsField(forms.ModelMultipleChoiceField):
-    """Tags picked with the admin's autocomplete; a name typed that no tag has yet is a new tag."""
-
-    def clean(self, value):
-        if self.required and not value:
-            raise forms.ValidationError(self.error_messages["required"], code="required")
-        chosen = [str(item).strip() for item in value or [] if str(item).strip()]
-        existing = dict(
-            Tag.objects.filter(pk__in=[item for item in chosen if item.isdigit()]).values_list(
-                "pk", "name"
-            )
-        )
-        return [existing.get(int(item), item) if item.isdigit() else item for item in chosen]
-
-    def prepare_value(self, value):
-        if hasattr(value, "__iter__") and not isinstance(value, str):
-            return [getattr(tag, "pk", tag) for tag in value]
-        return super().prepare_value(value)
-
-
-class TagsWidget(AutocompleteSelectMultiple):
-    """Shows the new names typed in a form sent back with errors, beside the existing tags."""
-
-    def optgroups(self, name, value, attr=None):
-        known = [item for item in value if str(item).isdigit()]
-        groups = super().optgroups(name, known, attr)
-        options = groups[0][1]
-        for item in value:
-            if item and not str(item).isdigit():
-                options.append(self.create_option(name, item, item, True, len(options)))
-        return groups
-
-
-class InitiativeForm(RevisionedForm):
-    """A draft needs only a title, in either language (the model's clean() asks for one);
-    publishing needs the rest (Initiative.missing_for_publication), checked here, where the
-    countries chosen are known, and by SourceFormSet for the sources."""
-
-    tags = TagsField(
-        queryset=Tag.objects.all(),
-        required=False,
-        # data-tags lets the autocomplete (Select2) accept a name no tag has yet.
-        widget=TagsWidget(
-            Initiative._meta.get_field("tags"), admin.site, attrs={"data-tags": "true"}
-        ),
-        help_text=_("Pick existing tags, or type a new one and press Enter."),
-    )
-
-    class Meta:
-        model = Initiative
-        fields = ["tags"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("title_en", "slug"):
-            if name in self.fields:
-                self.fields[name].required = False
-        if "slug" in self.fields:
-            self.fields["slug"].help_text = _("Left empty, it is made from the title.")
-
-    def clean_slug(self):
-        """The slug typed, or one made from the title (the admin's JavaScript fills it in as
-        the title is typed; without it, or if it is cleared, this does)."""
-        if slug := self.cleaned_data.get("slug"):
-            return slug
-        title = self.data.get(self.add_prefix("title_en")) or self.data.get(
-            self.add_prefix("title_fr"), ""
-        )
-        base = slugify(title)[:90] or "initiative"
-        taken = set(
-            Initiative.objects.exclude(pk=self.instance.pk)
-            .filter(slug__startswith=base)
-            .values_list("slug", flat=True)
-        )
-        return next(
-            candidate
-            for candidate in (base if n == 1 else f"{base}-{n}" for n in range(1, len(taken) + 2))
-            if candidate not in taken
-        )
-
-    def clean(self):
-        cleaned_data = super().clean()
-        status = cleaned_data.get("status", self.instance.status)
-        if status != Initiative.Status.PUBLISHED or self.errors:
-            return cleaned_data
-        # The entry with this form's values; the instance itself takes them only after clean().
-        proposed = copy.copy(self.instance)
-        for field in Initiative._meta.concrete_fields:
-            if field.name in cleaned_data:
-                setattr(proposed, field.name, cleaned_data[field.name])
-        missing = proposed.missing_for_publication(
-            countries=cleaned_data.get("countries"), sources=["checked by SourceFormSet"]
-        )
-        for field, what in missing.items():
-            if field in self.fields:
-                self.add_error(field, _("Publishing needs %(what)s.") % {"what": what})
-        if missing:
-            self.add_error(
-                None,
-                _("Not published yet: it still needs %(missing)s. Save it as a draft, or add them.")
-                % {"missing": get_text_list(list(missing.values()), _("and"))},
-            )
-        return cleaned_data
-
-
-class SourceForm(forms.ModelForm):
-    """Primary is checked across the formset (SourceFormSet), not row by row against the
-    stored rows: moving the primary mark from one source to another is one edit."""
-
-    is_primary = forms.BooleanField(
-        label=Source._meta.get_field("is_primary").verbose_name,
-        help_text=Source._meta.get_field("is_primary").help_text,
-        required=False,
-    )
-
-    class Meta:
-        model = Source
-        fields = ["url", "title", "publisher", "published_on", "accessed_on", "order"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.initial.setdefault("is_primary", self.instance.is_primary)
-        # A source added now was most likely read today.
-        self.fields["accessed_on"].initial = timezone.localdate
-
-    def clean(self):
-        cleaned_data = super().clean()
-        self.instance.is_primary = cleaned_data.get("is_primary", False)
-        return cleaned_data
-
-
-class SourceFormSet(BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        kept = [
-            form.instance
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
-        # Stored sources that the form left out (a form sent without them) stay as they are.
-        if self.instance.pk:
-            shown = [form.instance.pk for form in self.initial_forms]
-            kept += self.instance.sources.exclude(pk__in=shown)
-        primaries = sum(source.is_primary for source in kept)
-        if primaries > 1:
-            raise ValidationError(_("Mark only one source as primary."))
-        if kept and not primaries:
-            raise ValidationError(_("Mark one source as primary."))
-        if not kept and self.instance.status == Initiative.Status.PUBLISHED:
-            raise ValidationError(_("A published initiative needs a source."))
-
-    def save(self, commit=True):
-        # The one primary source a row at a time: the mark leaves the old one before it reaches
-        # the new one, which the database's constraint would otherwise refuse.
-        demoted = [form.instance.pk for form in self.initial_forms if not form.instance.is_primary]
-        Source.objects.filter(pk__in=demoted, is_primary=True).update(is_primary=False)
-        return super().save(commit)
-
-
-class SourceInline(admin.StackedInline):
-    model = Source
-    form = SourceForm
-    formset = SourceFormSet
-    # The form's own field, not the model's (SourceForm).
-    exclude = ["is_primary"]
-    extra = 0
-    fields = [
-        ("url", "is_primary"),
-        ("title", "publisher"),
-        ("published_on", "accessed_on"),
-        "order",
-    ]
 
 
 NOT_PUBLISHED_CHANGED = _("Not published: “%(title)s” changed since you opened the list.")

@@ -168,11 +168,8 @@ class InitiativeResource(DirectoryResource):
             errors = error.update_error_dict(errors)
         if error := self.read_source_url(instance, row):
             errors["source_url"] = [ValidationError(error)]
-        countries = self.fields["countries"]
-        if "countries" not in errors and not (
-            countries.clean(row) if countries.column_name in row else instance.pk
-        ):
-            errors["countries"] = [ValidationError(_("Give at least one country."))]
+        if instance.status == Initiative.Status.PUBLISHED:
+            self.check_publication(instance, row, errors)
         # The admin shows the status read-only to whoever may not publish; so does the import.
         user = kwargs.get("user")
         if (
@@ -183,6 +180,21 @@ class InitiativeResource(DirectoryResource):
             errors["status"] = [ValidationError(_("You may not publish or unpublish initiatives."))]
         if errors:
             raise ValidationError(errors)
+
+    def check_publication(self, instance, row, errors):
+        """A published row needs what the admin's form asks before publishing (a draft only a
+        title); its source is read_source_url's to check, its countries are the row's."""
+        countries = self.fields["countries"]
+        if "countries" in errors:
+            return
+        missing = instance.missing_for_publication(
+            countries=countries.clean(row) if countries.column_name in row else None,
+            sources=["checked by read_source_url"],
+        )
+        for field, what in missing.items():
+            errors.setdefault(field, []).append(
+                ValidationError(_("Publishing needs %(what)s.") % {"what": what})
+            )
 
     def read_source_url(self, instance, row):
         """Keep the row's source address on the instance, for after_save_instance; or say

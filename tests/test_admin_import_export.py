@@ -187,6 +187,21 @@ def test_it_publishes_a_row_whose_initiative_has_sources_without_a_source_url(ad
     assert draft.is_published
 
 
+def test_a_draft_row_needs_only_a_slug_and_a_title(admin_client):
+    row = dict.fromkeys(COLUMNS, "") | {"slug": "jotted-down", "title_en": "Jotted down"}
+    import_file(admin_client, INITIATIVES, csv_text(row))
+    draft = Initiative.objects.get(slug="jotted-down")
+    assert (draft.title, draft.status, draft.summary) == ("Jotted down", "draft", "")
+
+
+def test_it_publishes_a_complete_row(admin_client):
+    row = initiative_row(
+        status="published", source_url="https://example.org/a", last_verified_on="2026-11-26"
+    )
+    import_file(admin_client, INITIATIVES, csv_text(row))
+    assert Initiative.objects.get(slug="tenant-clinics").is_published
+
+
 def test_it_refuses_the_whole_file_when_one_row_names_an_unknown_country(admin_client, legal):
     text = csv_text(
         initiative_row(slug="first", tags="brand-new-tag"),
@@ -205,7 +220,10 @@ def test_it_refuses_the_whole_file_when_one_row_names_an_unknown_country(admin_c
             {"started_on": "2020-05-01", "ended_on": "2020-04-01"},
             "The end date cannot be before the start date.",
         ),
-        ({"status": "published"}, "A published initiative needs a source."),
+        (
+            {"status": "published", "last_verified_on": "2026-11-26"},
+            "A published initiative needs a source.",
+        ),
         ({"source_url": "javascript:alert(1)"}, "Enter a valid URL."),
         (
             {"source_url": "ftp://example.org/report"},
@@ -215,7 +233,19 @@ def test_it_refuses_the_whole_file_when_one_row_names_an_unknown_country(admin_c
             {"facilitator": "the-good-lobby", "network": "Global Pro Bono Network"},
             "An initiative is run either by a facilitator or by a network, not both.",
         ),
-        ({"countries": ""}, "Give at least one country."),
+        (
+            {
+                "countries": "",
+                "status": "published",
+                "source_url": "https://example.org/a",
+                "last_verified_on": "2026-11-26",
+            },
+            "Publishing needs a country.",
+        ),
+        (
+            {"status": "published", "source_url": "https://example.org/a"},
+            "Publishing needs a “facts last verified on” date.",
+        ),
         ({"countries": "Atlantis|Narnia"}, "Unknown countries: Atlantis, Narnia"),
         ({"sectors": "legal|Knitting"}, "Unknown sector: Knitting"),
         ({"facilitator": "Nobody"}, "Unknown facilitator: Nobody"),
@@ -290,7 +320,12 @@ def test_it_refuses_a_status_change_from_staff_who_may_not_publish(
     )
     client.force_login(user)
     text = csv_text(
-        initiative_row(slug="new-one", status="published", source_url="https://example.org/"),
+        initiative_row(
+            slug="new-one",
+            status="published",
+            source_url="https://example.org/",
+            last_verified_on="2026-11-26",
+        ),
         initiative_row(slug=petition.slug, status="draft"),
     )
     assert refusal(client, INITIATIVES, text) == {
