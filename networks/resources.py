@@ -17,6 +17,7 @@ from import_export import fields, resources, widgets
 from networks import import_checks
 from networks.import_preview import ChangedColumns, PreviewResult, PreviewRow, cell_values
 from networks.models import Country, Facilitator
+from probono.history import finish_entry, start_entry
 from probono.safe_edits import changes_since
 from probono.spreadsheets import escape_formula, unescape_formula
 
@@ -322,7 +323,13 @@ class DirectoryResource(resources.ModelResource):
         # Nor after_save_instance(): writing each row of a preview (with its history and search
         # document) to roll it back took four fifths of the preview's time.
         if not kwargs.get("dry_run"):
+            # A row, with its many-to-many cells, is one version in the history (save_m2m).
+            start_entry(instance, str(_("Imported from a file")))
             super().save_instance(instance, is_create, row, **kwargs)
+
+    def save_m2m(self, instance, row, **kwargs):
+        super().save_m2m(instance, row, **kwargs)
+        finish_entry(instance)
 
     def changed_since_preview(self, instance, dry_run):
         current = instance.revision if instance.pk else 0

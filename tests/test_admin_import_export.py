@@ -194,6 +194,15 @@ def test_a_draft_row_needs_only_a_slug_and_a_title(admin_client):
     assert (draft.title, draft.status, draft.summary) == ("Jotted down", "draft", "")
 
 
+def test_an_imported_row_is_one_version_in_the_history(admin_client, legal):
+    row = initiative_row(countries="BE|FR", sectors="legal", tags="tenants|housing")
+    import_file(admin_client, INITIATIVES, csv_text(row))
+    (version,) = Initiative.objects.get(slug="tenant-clinics").history.all()
+    assert version.history_change_reason == "Imported from a file"
+    assert sorted(row.country_id for row in version.countries.all()) == ["BE", "FR"]
+    assert version.tag_names == "housing, tenants"
+
+
 def test_it_publishes_a_complete_row(admin_client):
     row = initiative_row(
         status="published", source_url="https://example.org/a", last_verified_on="2026-11-26"
