@@ -195,6 +195,7 @@ def test_an_import_publishes_once(admin_client, legal, publications):
             sectors="legal",
             status="published",
             source_url="https://example.org/clinics",
+            last_verified_on="2026-11-26",
         )
         for number in range(5)
     ]
@@ -282,7 +283,7 @@ REVIEWED = {
     ("probono/safe_edits.py", "claimed.update"),
     # The primary mark leaving a source, just before that source's form saves it (and its
     # signals and history) with the rest of the initiative's form.
-    ("initiatives/admin.py", "Source.objects.filter(pk__in=demoted, is_primary=True).update"),
+    ("initiatives/admin_forms.py", "Source.objects.filter(pk__in=demoted, is_primary=True).update"),
     # Not writes: SET LOCAL for the search's ids; SELECT 1 for /healthz.
     ("initiatives/search.py", "cursor.execute"),
     ("probono/health.py", "cursor.execute"),
