@@ -15,12 +15,13 @@ unranked, and says so.
 """
 
 import re
-import unicodedata
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
 from django.db.models import F, Q
+
+from probono.i18n import fold
 
 MAX_QUERY_LENGTH = 200
 WORD = re.compile(r"\w+")
@@ -30,14 +31,6 @@ PREFIX_FROM = 4
 SECTION = "\f"
 
 
-def normalise(text):
-    """Lower-case, accents removed: "Réserve Civique" -> "reserve civique"."""
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
 def lines(*parts):
     return "\n".join(part for part in parts if part)
 
@@ -45,7 +38,7 @@ def lines(*parts):
 def document(title_en="", title_fr="", text_en="", text_fr="", shared=""):
     """The search document, in the sections the PostgreSQL trigger stems one by one."""
     sections = [title_en, title_fr, text_en, text_fr, shared]
-    return SECTION.join(normalise((section or "").replace(SECTION, " ")) for section in sections)
+    return SECTION.join(fold((section or "").replace(SECTION, " ")) for section in sections)
 
 
 def document_for(initiative, tag_names):
@@ -115,7 +108,7 @@ def published_matches(text):
     """
     from initiatives.models import Initiative, PublishedSearch, SearchIndex
 
-    words = WORD.findall(normalise(text))
+    words = WORD.findall(fold(text))
     published = Initiative.objects.published()
     if words and not uses_full_text_search() and ranks():
         # A subquery, not the join that ranks: unordered, SQLite without statistics would look
@@ -148,7 +141,7 @@ def fts5_query(words):
 
 def apply(queryset, text):
     """Initiatives matching every word of `text`, with a `rank` where the database ranks."""
-    words = WORD.findall(normalise(text))
+    words = WORD.findall(fold(text))
     if not words:
         return queryset
     if uses_full_text_search():

@@ -6,19 +6,14 @@ and country names, which the database does not hold, in the editor's language.
 """
 
 import re
-import unicodedata
 
 from django.contrib import admin
 from django.contrib.admin.views.main import ORDER_VAR
 from django.db.models import Case, IntegerField, When
 
+from probono.i18n import collation_key, fold
+
 NAME_STARTS, WORD_STARTS, NAME_HOLDS, ELSEWHERE = range(4)
-
-
-def fold(text):
-    """`text` without accents or case: "Önkéntes" and "onkentes" fold alike."""
-    decomposed = unicodedata.normalize("NFKD", str(text or ""))
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 
 def name_rank(term, names):
@@ -86,4 +81,4 @@ class RelatedOnlyByNameFilter(admin.RelatedOnlyFieldListFilter):
 
     def field_choices(self, field, request, model_admin):
         choices = super().field_choices(field, request, model_admin)
-        return sorted(choices, key=lambda choice: fold(choice[1]))
+        return sorted(choices, key=lambda choice: collation_key(choice[1]))

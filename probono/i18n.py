@@ -75,6 +75,15 @@ def languages(request, query=""):
     return {"languages": SimpleLazyObject(build)}
 
 
+def fold(text):
+    """Lower-case, accents removed: "Réserve Civique" and "reserve civique" fold alike."""
+    text = str(text or "")
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def collation_key(text):
     """Sort as a dictionary does, in English and French: accents and case aside, so that
     "Émirats arabes unis" comes among the E's, then the exact spelling to break ties."""
@@ -83,9 +92,7 @@ def collation_key(text):
 
 @functools.lru_cache(maxsize=8192)
 def _collation_key(text):
-    decomposed = unicodedata.normalize("NFKD", text)
-    folded = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
-    return folded.replace("œ", "oe").replace("æ", "ae"), text
+    return fold(text).replace("œ", "oe").replace("æ", "ae"), text
 
 
 def admin_language(get_response):
