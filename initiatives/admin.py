@@ -172,6 +172,15 @@ class InitiativeAdmin(
         readonly = list(super().get_readonly_fields(request, obj))
         return readonly if self.can_publish(request) else [*readonly, "status"]
 
+    def save_model(self, request, obj, form, change):
+        if change and not self.can_publish(request):
+            # The change form shows them the status read-only; a revert from the history would
+            # bring back the version's own, publishing a retracted entry or retracting one.
+            obj.status, obj.published_at = Initiative.objects.values_list(
+                "status", "published_at"
+            ).get(pk=obj.pk)
+        super().save_model(request, obj, form, change)
+
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.is_published and not request.user.is_superuser:
             return False

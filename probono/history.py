@@ -10,6 +10,7 @@ version recorded at the end holds every field as saved, many-to-many ones includ
 import itertools
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.dispatch import receiver
 from django.utils import timezone
@@ -115,8 +116,18 @@ class OneEntryPerSaveAdmin:
         return super().log_change(request, obj, message)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history saves a revert for anyone who may view the history: the
+        # change form's rule holds here too.
+        if request.method == "POST" and not self.may_revert(request, object_id):
+            raise PermissionDenied
         request.history_version_id = version_id
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def may_revert(self, request, object_id):
+        return self.has_change_permission(request, self.get_object(request, object_id))
+
+    def revert_disabled(self, request, obj=None):
+        return super().revert_disabled(request, obj) or not self.has_change_permission(request, obj)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
