@@ -28,6 +28,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.contrib import admin  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -81,7 +82,8 @@ def changed_file(rows):
 
 def main():
     with transaction.atomic():
-        user = get_user_model().objects.create_superuser("bench-import", password=None)
+        user = get_user_model().objects.create_user("bench-import", is_staff=True)
+        user.groups.add(Group.objects.get(name="Editors"))
         client = Client()
         client.force_login(user)
         data = changed_file(ROWS) if CHANGED else initiatives_file(ROWS)

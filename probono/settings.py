@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every response and every log line about a request carries its id.
+    "probono.errors.request_id",
     # The security headers first: static files, cached pages and 304s answer from below them.
     "probono.middleware.cross_origin_resource_policy",
     "django.middleware.security.SecurityMiddleware",
@@ -111,9 +113,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
 # --- The admin: second factor and client addresses (docs/security.md: the admin) ---
-# Staff with a confirmed TOTP device (django-otp) give its code at login; with this on,
+# Staff with a confirmed TOTP device (django-otp) give its code at login; in production,
 # superusers without one cannot use the admin until they enroll (manage.py add_totp_device).
-ADMIN_REQUIRE_OTP_FOR_SUPERUSERS = envbool("ADMIN_REQUIRE_OTP_FOR_SUPERUSERS", "false")
+ADMIN_REQUIRE_OTP_FOR_SUPERUSERS = envbool(
+    "ADMIN_REQUIRE_OTP_FOR_SUPERUSERS", "true" if not DEBUG else "false"
+)
 OTP_TOTP_ISSUER = "Pro Bono Directory"
 # Lockouts count by REMOTE_ADDR, so a forged X-Forwarded-For changes nothing. Behind N reverse
 # proxies that each append the address they saw to X-Forwarded-For, TRUSTED_PROXY_COUNT=N
@@ -173,6 +177,51 @@ DATABASE_ROUTERS = ["initiatives.search.SearchIndexRouter"]
 # The container's health check asks over plain HTTP on loopback, never redirected to HTTPS.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # --- end of the database block ---
+# --- Errors: logged, and mailed if asked (docs/operations.md: Errors and logs) ---
+# Every error, with its traceback and the request's id, on stderr, where gunicorn's own log and
+# the container's go. ADMINS=ops@example.org,… also get each server error by email.
+ADMINS = [(address, address) for address in envlist("ADMINS", "")]
+SERVER_EMAIL = DEFAULT_FROM_EMAIL = os.environ.get("SERVER_EMAIL", "directory@localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
+EMAIL_TIMEOUT = 10
+EMAIL_SUBJECT_PREFIX = "[Pro Bono Directory] "
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {"()": "probono.errors.RequestIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "line": {
+            "format": "%(asctime)s %(levelname)s %(name)s [request %(request_id)s] %(message)s"
+        }
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "line",
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "filters": ["require_debug_false"],
+            "level": "ERROR",
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # Django's own console handler prints only with DEBUG on. 404s and other 4xx are in
+        # gunicorn's access log already; here, server errors.
+        "django": {"handlers": ["stderr", "mail_admins"], "level": "WARNING", "propagate": False},
+        "django.request": {"level": "ERROR"},
+    },
+}
+# --- end of the errors block ---
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Local memory for one process; Redis (CACHE_URL=redis://host:6379/0) as soon as several

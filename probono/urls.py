@@ -58,3 +58,5 @@ urlpatterns += [
 
 if settings.BENCHMARK:
     urlpatterns += [path("bench/", include("bench.urls"))]
+
+handler500 = "probono.errors.server_error"

@@ -354,6 +354,13 @@ def test_it_names_the_sitemap_in_robots_txt(client, db):
     assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode().splitlines()
 
 
+def test_robots_txt_does_not_give_away_the_admins_address(client, db, settings):
+    settings.ADMIN_PATH = "editors-7f3a/"
+    lines = client.get("/robots.txt").content.decode().splitlines()
+    assert lines[:2] == ["User-agent: *", "Disallow:"]
+    assert not any("editors-7f3a" in line or "admin" in line for line in lines)
+
+
 # JSON-LD
 
 

@@ -154,3 +154,23 @@ def test_a_switch_that_is_not_true_or_false_stops_the_server():
     code, output = gunicorn_exit(production(SECURE_SSL_REDIRECT="yes"))
     assert code != 0
     assert "SECURE_SSL_REDIRECT must be 'true' or 'false'" in output
+
+
+def second_factor_required(**env):
+    shown = run(
+        sys.executable,
+        "manage.py",
+        "shell",
+        "--verbosity=0",
+        "-c",
+        "from django.conf import settings; print(settings.ADMIN_REQUIRE_OTP_FOR_SUPERUSERS)",
+        env=production(**{"DEBUG": "false", **env}),
+    )
+    assert shown.returncode == 0, shown.stderr
+    return shown.stdout.strip()
+
+
+def test_superusers_need_a_second_factor_in_production_unless_the_operator_opts_out():
+    assert second_factor_required() == "True"
+    assert second_factor_required(ADMIN_REQUIRE_OTP_FOR_SUPERUSERS="false") == "False"
+    assert second_factor_required(DEBUG="true") == "False"
