@@ -129,3 +129,20 @@ def test_a_view_only_user_cannot_revert_a_facilitator_either(
     assert viewer.post(revert_url, data).status_code == 403
     facilitator.refresh_from_db()
     assert facilitator.name == "Renamed"
+
+
+def test_every_admin_with_a_revert_page_checks_the_right_to_change():
+    from django.apps import apps
+    from django.contrib import admin
+    from simple_history.admin import SimpleHistoryAdmin
+
+    from probono.history import OneEntryPerSaveAdmin
+
+    with_history = [
+        admin.site.get_model_admin(model)
+        for model in apps.get_models()
+        if admin.site.is_registered(model)
+        and isinstance(admin.site.get_model_admin(model), SimpleHistoryAdmin)
+    ]
+    assert len(with_history) >= 5
+    assert all(isinstance(model_admin, OneEntryPerSaveAdmin) for model_admin in with_history)
