@@ -106,9 +106,15 @@ class LimitedImportForm(forms.ImportForm):
 
 
 class SignedFileConfirmForm(forms.ConfirmImportForm):
+    """The preview signs its file's name with the format and resource it read the file with:
+    import-export takes the latter two from the request as list indexes."""
+
+    SIGNED = ("import_file_name", "format", "resource")
+    MISMATCH = _("This confirmation does not match a preview.")
+
     def clean_import_file_name(self):
         try:
-            return signing.loads(
+            self.previewed = signing.loads(
                 self.cleaned_data["import_file_name"],
                 salt=NAME_SALT,
                 max_age=settings.IMPORT_PREVIEW_MAX_AGE,
@@ -116,7 +122,15 @@ class SignedFileConfirmForm(forms.ConfirmImportForm):
         except signing.SignatureExpired:
             raise ValidationError(_("This preview is too old to confirm.")) from None
         except signing.BadSignature:
-            raise ValidationError(_("This confirmation does not match a preview.")) from None
+            raise ValidationError(self.MISMATCH) from None
+        return self.previewed["import_file_name"]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        previewed = getattr(self, "previewed", None)
+        if previewed and any(cleaned_data.get(name) != previewed[name] for name in self.SIGNED):
+            raise ValidationError(self.MISMATCH)
+        return cleaned_data
 
 
 class ImportUploadsMixin:
@@ -127,8 +141,8 @@ class ImportUploadsMixin:
     def get_confirm_form_initial(self, request, import_form):
         initial = super().get_confirm_form_initial(request, import_form)
         if import_form is not None:
-            name = signing.dumps(initial["import_file_name"], salt=NAME_SALT)
-            initial = {**initial, "import_file_name": name}
+            previewed = {name: str(initial[name]) for name in SignedFileConfirmForm.SIGNED}
+            initial = {**initial, "import_file_name": signing.dumps(previewed, salt=NAME_SALT)}
         return initial
 
     def import_action(self, request, **kwargs):

@@ -181,6 +181,22 @@ def test_a_crafted_file_name_touches_nothing(editor_client, legal, crafted, tmp_
     assert not Initiative.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("field", "value"), [("format", "x"), ("format", "99"), ("resource", "7"), ("format", "1")]
+)
+def test_a_confirmation_with_another_format_or_resource_is_refused(
+    editor_client, legal, field, value, tmp_dir
+):
+    """import-export reads both as list indexes: "x" or "99" was a server error."""
+    data = upload(editor_client, VALID.encode()).context["confirm_form"].initial
+    [genuine] = files_in(tmp_dir)
+    response = confirm(editor_client, {**data, field: value})
+    assert response.status_code == 200
+    assert "This confirmation does not match a preview." in messages_of(response)
+    assert files_in(tmp_dir) == [genuine]
+    assert not Initiative.objects.exists()
+
+
 def test_a_confirmation_older_than_the_previews_age_is_refused(editor_client, legal, settings):
     data = upload(editor_client, VALID.encode()).context["confirm_form"].initial
     settings.IMPORT_PREVIEW_MAX_AGE = -1
