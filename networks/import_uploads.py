@@ -90,6 +90,11 @@ class UploadStorage(BaseStorage):
 
 
 class LimitedImportForm(forms.ImportForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = filesizeformat(settings.IMPORT_MAX_UPLOAD_BYTES)
+        self.fields["import_file"].help_text = _("Up to %(limit)s.") % {"limit": limit}
+
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
         limit = settings.IMPORT_MAX_UPLOAD_BYTES

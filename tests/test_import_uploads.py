@@ -71,6 +71,11 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(editor_client, setti
     assert "confirm_form" in upload(editor_client, VALID.encode()).context
 
 
+def test_the_import_page_gives_the_limit(editor_client):
+    response = editor_client.get(INITIATIVES + "import/")
+    assert "Up to 16.0\xa0MB." in response.content.decode()
+
+
 def test_a_file_past_the_default_limit_is_refused_in_words(editor_client, tmp_dir):
     """The finding: 40 MiB were read, parsed and kept. 17 MiB of one long line would parse fast."""
     response = upload(editor_client, b"x" * (17 * 1024 * 1024))
