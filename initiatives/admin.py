@@ -24,6 +24,7 @@ from initiatives.models import Crisis, Initiative, Sector, Source
 from initiatives.resources import InitiativeResource
 from networks.admin import AllOrNothingImportMixin
 from networks.import_admin import ReadableImportMixin
+from networks.import_uploads import ImportUploadsMixin
 from probono.admin_search import RankedSearchMixin, RelatedOnlyByNameFilter
 from probono.safe_edits import SafeEditsAdmin
 
@@ -79,6 +80,7 @@ class InitiativeAdmin(
     SafeEditsAdmin,
     AllOrNothingImportMixin,
     ReadableImportMixin,
+    ImportUploadsMixin,
     ImportExportModelAdmin,
     SimpleHistoryAdmin,
     TranslationAdmin,

@@ -4,12 +4,12 @@ from django.core import signing
 from django.db import models
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
-from import_export import forms
 from import_export.admin import ImportExportModelAdmin
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from networks.import_admin import ReadableImportMixin
+from networks.import_uploads import ImportUploadsMixin, SignedFileConfirmForm
 from networks.models import Country, Facilitator, Membership, Network
 from networks.resources import FacilitatorResource
 from probono.admin_search import NAME_STARTS, RankedSearchMixin, RelatedOnlyByNameFilter, name_rank
@@ -42,7 +42,7 @@ class CountryAdmin(RankedSearchMixin, admin.ModelAdmin):
         return False
 
 
-class ConfirmImportForm(forms.ConfirmImportForm):
+class ConfirmImportForm(SignedFileConfirmForm):
     previewed_revisions = django_forms.CharField(widget=django_forms.HiddenInput)
 
     def clean_previewed_revisions(self):
@@ -126,6 +126,7 @@ class FacilitatorAdmin(
     SafeEditsAdmin,
     AllOrNothingImportMixin,
     ReadableImportMixin,
+    ImportUploadsMixin,
     ImportExportModelAdmin,
     SimpleHistoryAdmin,
     TranslationAdmin,

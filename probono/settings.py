@@ -342,6 +342,13 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Importing needs the right to change entries; exporting, the right to view them.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# An import's file (networks/import_uploads.py): refused past this size before anything reads
+# it. 5 000 rows as the admin exports them take about 10 MB, 13 MB with descriptions in both
+# languages. Between the preview and its confirmation it waits in the temporary directory under
+# a name the site makes and signs; a preview left unconfirmed this long is removed.
+IMPORT_MAX_UPLOAD_BYTES = envint("IMPORT_MAX_UPLOAD_BYTES", "16777216")
+IMPORT_PREVIEW_MAX_AGE = envint("IMPORT_PREVIEW_MAX_AGE", "86400")
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "networks.import_uploads.UploadStorage"
 
 SITE_NAME = "Pro Bono Directory"
 
