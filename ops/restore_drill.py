@@ -156,7 +156,7 @@ def restore(folder, name, base, archive, **target):
     # Archiving off: the restored server must not write its new timeline into the archive that
     # the next restore reads.
     cluster.configure(
-        restore_command=f"cp {archive}/%f %p",
+        restore_command=f"gzip -dc {archive}/%f.gz > %p",
         recovery_target_action="promote",
         archive_mode="off",
         **target,
@@ -200,9 +200,11 @@ def check_point_in_time(cluster, day, mistake, dump):
          f"--dbname={DUMPED}", str(dump)],
         check=True,
     )  # fmt: skip
-    counts = row_counts(DATABASE, cluster.port)
-    if (dumped_counts := row_counts(DUMPED, cluster.port)) != counts:
-        failures.append(f"row counts differ from the dump's: {counts} != {dumped_counts}")
+    counts, dumped = row_counts(DATABASE, cluster.port), row_counts(DUMPED, cluster.port)
+    if differ := {
+        t: (counts.get(t), dumped.get(t)) for t in counts | dumped if counts.get(t) != dumped.get(t)
+    }:
+        failures.append(f"row counts (restored, dump's) differ: {differ}")
     if checksums(DATABASE, cluster.port) != checksums(DUMPED, cluster.port):
         failures.append("the content tables differ from the dump's row by row")
     paths = filtered_pages(DATABASE, cluster.port)
@@ -244,10 +246,12 @@ def drill(folder):
     archive = folder / "archive"
     archive.mkdir()
     owned_by_postgres(archive)
+    # Where production installs it: outside a checkout the postgres user may not read.
+    archiver = shutil.copy(ROOT / "ops" / "archive_wal.sh", folder)
     primary = Cluster(folder, "primary")
     primary.configure(
         archive_mode="on",
-        archive_command=f"test ! -f {archive}/%f && cp %p {archive}/%f",
+        archive_command=f"{archiver} {archive} %p %f",
         archive_timeout=ARCHIVE_TIMEOUT_S,
     )
     primary.start()
