@@ -283,7 +283,8 @@ def drill(folder):
     killed_at = datetime.fromisoformat(clock(primary.port))
     primary.stop("immediate")
     shutil.rmtree(primary.data)
-    stats = f"pg_stat_archiver: {archived} WAL files archived, {failed} failed attempts"
+    size_mib = sum(wal.stat().st_size for wal in archive.iterdir()) / 2**20
+    stats = f"pg_stat_archiver: {archived} WAL files archived ({size_mib:.1f} MiB), {failed} failed"
     say(
         f"{len(day['created'])} initiatives created, {len(day['edited'])} retitled, "
         f"{len(day['deleted'])} deleted; target {target}; then the mistake deleted "
@@ -303,6 +304,8 @@ def drill(folder):
         f"all but the last {lost} of {len(beats)} writes; data lost {lost_s:.1f} s "
         f"(archive_timeout {ARCHIVE_TIMEOUT_S} s)"
     )
+    if failed != "0":
+        failures.append(f"archive_command failed {failed} times (see primary.log)")
     return failures + latest_failures, rto_s, lost_s
 
 
