@@ -171,7 +171,8 @@ def restore(folder, name, base, archive, **target):
             time.sleep(0.1)
     except subprocess.CalledProcessError as error:
         fatal = [line for line in cluster.log.read_text().splitlines() if "FATAL" in line]
-        raise RuntimeError(f"the restore to {target or 'the end'} failed: {fatal}") from error
+        goal = target.get("recovery_target_time", "the end of the archive")
+        raise RuntimeError(f"the restore to {goal} failed: {fatal}") from error
     return cluster, time.monotonic() - started
 
 
