@@ -47,7 +47,7 @@ INITIATIVES = 3000
 DATABASE, DUMPED = "probono", "probono_from_dump"
 ARCHIVE_TIMEOUT_S = 5  # 60 in production (docs/backups.md)
 HEARTBEAT_S, HEARTBEATS_FOR_S = 0.25, 3 * ARCHIVE_TIMEOUT_S
-# The archiver's own delay after a segment switch: a cp of 16 MiB on the same machine.
+# The archiver's own delay after a segment switch: gzip and fsync of 16 MiB, on a busy machine.
 ARCHIVER_SLACK_S = 2
 RECOVERY_TIMEOUT_S = 300
 
@@ -123,7 +123,7 @@ def clock(port):
 
 def heartbeats(port, seconds):
     """A row every HEARTBEAT_S for `seconds`, each committed on its own: the stream of small
-    writes whose tail a crash loses. The commit times, from the database's clock."""
+    writes whose tail a crash loses. Their times, from the database's clock, just before commit."""
     with psycopg.connect(database_url("heartbeat", port), autocommit=True) as connection:
         beats, until = [], time.monotonic() + seconds
         while time.monotonic() < until:
