@@ -105,11 +105,14 @@ lint-migrations: install-test
 		DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} \
 		$(BIN)/python -m ops.lint_migrations
 
-# The drills need PostgreSQL at 127.0.0.1:5432 (user postgres, trust auth); the load test also
-# Redis at 127.0.0.1:6379 and Debian's wrk. Each fails when what it checks does not hold.
+# The load test needs PostgreSQL at 127.0.0.1:5432 (user postgres, trust auth), Redis at
+# 127.0.0.1:6379 and Debian's wrk; the restore and restart drills run PostgreSQL clusters of their
+# own. Each fails when what it checks does not hold.
 drills: restore-drill loadtest restart-drill
 
-# pg_dump 3 000 initiatives, pg_restore them into a scratch database, compare; about 2 minutes.
+# The backup plan of docs/backups.md on a cluster of its own: base backup and WAL archive of 3 000
+# initiatives restored to just before a mass deletion (compared with a pg_dump of that moment)
+# and to the end of the archive after a crash (data lost within archive_timeout); about 2 minutes.
 restore-drill: install-test
 	DEBUG=false $(BIN)/python -m ops.restore_drill
 

@@ -1,8 +1,11 @@
 """What the drills share: PostgreSQL databases, the production environment, gunicorn with the
 production configuration (gunicorn.conf.py), and a few pages fetched in-process."""
 
+import glob
 import json
 import os
+import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -13,6 +16,11 @@ from bench.server import Server
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
+PG_BIN = Path(
+    sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda path: int(path.split("/")[4]))[-1]
+)
+# initdb and postgres refuse to run as root: CI is root, a developer may not be.
+AS_POSTGRES = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
 # Tables of the directory's content, compared row by row between two databases.
 CONTENT_TABLES = [
     "initiatives_initiative",
@@ -101,3 +109,49 @@ class Gunicorn(Server):
 
     def worker_pids(self):
         return set(self.memory())
+
+
+def as_postgres(command):
+    """Run a command as the user PostgreSQL runs as; its output."""
+    return subprocess.run(
+        [*AS_POSTGRES, *map(str, command)], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def owned_by_postgres(path):
+    if AS_POSTGRES:
+        shutil.chown(path, "postgres", "postgres")
+    return path
+
+
+class Cluster:
+    """A throwaway PostgreSQL cluster on 127.0.0.1 and a free port, its data in folder/name;
+    initdb makes it unless it is to be restored from a backup (new=False)."""
+
+    def __init__(self, folder, name="data", new=True):
+        self.data, self.log = folder / name, folder / f"{name}.log"
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        owned_by_postgres(folder)
+        if new:
+            self.pg(["initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "--no-sync"])
+
+    def pg(self, command):
+        return as_postgres([PG_BIN / command[0], *command[1:]])
+
+    def configure(self, **settings):
+        """Append settings to postgresql.conf, where later lines win over earlier ones."""
+        lines = [
+            f"{name} = '{str(value).replace(chr(39), chr(39) * 2)}'\n"
+            for name, value in settings.items()
+        ]
+        with (self.data / "postgresql.conf").open("a") as conf:
+            conf.writelines(lines)
+
+    def start(self):
+        options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self.pg(["pg_ctl", "-D", self.data, "-l", self.log, "-o", options, "-w", "start"])
+
+    def stop(self, mode="fast"):
+        self.pg(["pg_ctl", "-D", self.data, "-m", mode, "-w", "stop"])

@@ -6,11 +6,8 @@ not seen. While the database is down every request must end within a second or t
 before each request reuses them (CONN_HEALTH_CHECKS) and reopened."""
 
 import contextlib
-import glob
 import http.client
-import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,6 +17,7 @@ from pathlib import Path
 
 from bench.run import say
 from ops.common import (
+    Cluster,
     Gunicorn,
     database_url,
     production_env,
@@ -34,35 +32,6 @@ WORKERS = 2
 UP_S, DOWN_S, AFTER_S = 10, 8, 10
 FAST_S = 2.0
 DATABASE = "probono_restart_drill"
-PG_BIN = Path(
-    sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda path: int(path.split("/")[4]))[-1]
-)
-# initdb and postgres refuse to run as root: CI is root, a developer may not be.
-AS_POSTGRES = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-
-
-class Cluster:
-    """A throwaway PostgreSQL cluster on 127.0.0.1:port."""
-
-    def __init__(self, folder):
-        self.data, self.log = folder / "data", folder / "postgres.log"
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        if AS_POSTGRES:
-            shutil.chown(folder, "postgres")
-        self.pg(["initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "--no-sync"])
-
-    def pg(self, command):
-        command = [str(PG_BIN / command[0]), *map(str, command[1:])]
-        subprocess.run([*AS_POSTGRES, *command], check=True, capture_output=True)
-
-    def start(self):
-        options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self.pg(["pg_ctl", "-D", self.data, "-l", self.log, "-o", options, "-w", "start"])
-
-    def stop(self):
-        self.pg(["pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop"])
 
 
 class Reader(threading.Thread):
