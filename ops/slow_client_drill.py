@@ -262,7 +262,7 @@ def percentile(values, share):
     return values[min(len(values) - 1, int(share * len(values)))] if values else 0.0
 
 
-def attack(target):
+def attack(target, front=False):
     stop = threading.Event()
     slow, unread = SlowHeaders(target, stop), UnreadExports(target, stop)
     for path in PROBES:
@@ -287,6 +287,8 @@ def attack(target):
     failures = [f"{len(failed)} probes failed, e.g. {failed[:3]}"] if failed else []
     if p99 > BOUND_S:
         failures.append(f"p99 {p99:.2f} s over {BOUND_S} s")
+    if front and not slow.closed_by_server:
+        failures.append("nginx closed no slow-header connection (client_header_timeout)")
     if len(results) < 20:
         failures.append(f"only {len(results)} probes answered in {ATTACK_S} s")
     return failures
@@ -371,7 +373,7 @@ def main():
             if MODE == "front":
                 with Nginx(folder, gunicorn.port) as nginx:
                     failures += check_front(nginx)
-                    failures += attack(Target(nginx.port, nginx.tls))
+                    failures += attack(Target(nginx.port, nginx.tls), front=True)
             else:
                 failures += attack(straight)
             failures += slow_export(straight, int(expected))
