@@ -124,7 +124,7 @@ restart-drill: install-test
 
 # 150 slowloris connections and unread exports against gunicorn behind the shipped nginx
 # (ops/nginx/probono.conf): /healthz and pages keep answering; a 15 s export outlives gunicorn's
-# timeout with every row; about 90 s. SLOW_CLIENT_DRILL_MODE=sync shows the old setup failing.
+# timeout with every row; about a minute. SLOW_CLIENT_DRILL_MODE=sync shows the old setup failing.
 slow-client-drill: install-test
 	DEBUG=false $(BIN)/python -m ops.slow_client_drill
 
