@@ -27,6 +27,8 @@ COPY fixtures/ fixtures/
 COPY --from=build /app/locale/ locale/
 RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input
 USER 10001:10001
+# Plain HTTP for a buffering proxy on the same host or network, never for the internet itself:
+# nginx with ops/nginx/probono.conf (docs/operations.md: The front).
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["python", "-m", "probono.healthcheck"]

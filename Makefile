@@ -10,7 +10,7 @@ CATALOGUE := locale/fr/LC_MESSAGES/django
 export DEBUG ?= true
 
 .PHONY: run test install install-test migrate seed messages lint format check clean map bench observatory vnu
-.PHONY: lint-docker lint-migrations drills restore-drill loadtest restart-drill
+.PHONY: lint-docker lint-migrations drills restore-drill loadtest restart-drill slow-client-drill
 
 run: install migrate seed
 	@echo
@@ -107,8 +107,9 @@ lint-migrations: install-test
 
 # The load test needs PostgreSQL at 127.0.0.1:5432 (user postgres, trust auth), Redis at
 # 127.0.0.1:6379 and Debian's wrk; the restore and restart drills run PostgreSQL clusters of their
-# own. Each fails when what it checks does not hold.
-drills: restore-drill loadtest restart-drill
+# own; the slow-client drill needs PostgreSQL too, and Debian's nginx, redis-server and openssl.
+# Each fails when what it checks does not hold.
+drills: restore-drill loadtest restart-drill slow-client-drill
 
 # The backup plan of docs/backups.md on a cluster of its own: base backup and WAL archive of 3 000
 # initiatives restored to just before a mass deletion (compared with a pg_dump of that moment)
@@ -123,6 +124,12 @@ loadtest: install-test vnu
 # PostgreSQL (a cluster of its own, on a free port) stopped and started again under load.
 restart-drill: install-test
 	DEBUG=false $(BIN)/python -m ops.restart_drill
+
+# 150 slowloris connections and unread exports against gunicorn behind the shipped nginx
+# (ops/nginx/probono.conf): /healthz and pages keep answering; a 15 s export outlives gunicorn's
+# timeout with every row; about a minute. SLOW_CLIENT_DRILL_MODE=sync shows the old setup failing.
+slow-client-drill: install-test
+	DEBUG=false $(BIN)/python -m ops.slow_client_drill
 
 # Rebuild networks/world_map.json from Natural Earth shapes (npm's world-atlas); needs node.
 map: install

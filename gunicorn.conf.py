@@ -1,6 +1,8 @@
 """gunicorn as production runs it: `gunicorn --config gunicorn.conf.py` (the Dockerfile's command).
 
-Sync workers, one request at a time each; WEB_CONCURRENCY sets how many (about two per core).
+WEB_CONCURRENCY worker processes (about two per core), each serving GUNICORN_THREADS requests at
+a time. Production puts nginx in front (ops/nginx/probono.conf), which buffers requests and
+responses: slow clients cost nginx a connection, never a worker (docs/operations.md: The front).
 """
 
 import os
@@ -8,12 +10,17 @@ import os
 wsgi_app = "probono.wsgi:application"
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
-worker_class = "sync"
-# A worker silent for longer is killed and replaced; PostgreSQL's statement timeout
-# (DB_STATEMENT_TIMEOUT, 20 s) cancels a runaway query before that, so readers get a 503 page.
+# Threads, not sync workers: a sync worker streaming an export does not report to the master,
+# which kills it after GUNICORN_TIMEOUT and cuts the export off after its 200. A gthread
+# worker's main loop keeps reporting while its threads serve, however long a stream lasts.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# A worker whose main loop is silent for longer (stuck, not busy) is killed and replaced.
+# PostgreSQL's statement timeout (DB_STATEMENT_TIMEOUT, 20 s) cancels a runaway query, so its
+# reader gets a 503 page.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
-# Behind a load balancer that reuses its connections to gunicorn.
+# Idle keep-alive connections wait in the worker's main loop, not in a thread.
 keepalive = 5
 # No control socket (gunicorn 24+ opens one in $HOME): nothing here uses gunicornc, and
 # several servers on one host would fight over the one path.

@@ -306,7 +306,7 @@ def markdown(results):
         f"Machine: {machine['cpus']} CPUs ({machine['cpu_model']}), "
         f"{machine['memory_gib']:.1f} GiB; PostgreSQL {machine['postgresql']}, "
         f"Python {machine['python']}, Redis {machine['redis']}, gunicorn {machine['gunicorn']} "
-        f"({plan['workers']} sync workers), wrk {machine['wrk']}; {machine['date']}, "
+        f"({plan['workers']} gthread workers), wrk {machine['wrk']}; {machine['date']}, "
         f"commit {machine['commit']}.",
         f"Run: {minutes} min {seconds} s{' (BENCH_QUICK=1)' if plan['quick'] else ''}; "
         f"`wrk {plan['wrk']}` for {plan['rendered_duration_s']} s per page rendered afresh, "

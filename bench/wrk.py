@@ -9,7 +9,7 @@ from pathlib import Path
 WRK = "/usr/bin/wrk"
 THREADS = 2
 CONNECTIONS = 16
-# Slow pages queue behind two sync workers; wrk's default of 2 s would count them as errors.
+# Slow pages queue behind two workers; wrk's default of 2 s would count them as errors.
 TIMEOUT = "10s"
 
 # Arguments: "fresh" or "same", a nonce, and milliseconds to wait after each response.

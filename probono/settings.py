@@ -148,9 +148,9 @@ TEMPLATES = [
 ]
 
 # --- The database (docs/operations.md: Running in production) ---
-# gunicorn's sync workers serve one request at a time, so each keeps one persistent connection
-# (DB_CONN_MAX_AGE), checked before every request reuses it: after a PostgreSQL restart the
-# first request reconnects instead of failing.
+# Each of a gunicorn worker's threads (GUNICORN_THREADS) serves one request at a time and keeps
+# one persistent connection (DB_CONN_MAX_AGE), checked before every request reuses it: after a
+# PostgreSQL restart the first request reconnects instead of failing.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
