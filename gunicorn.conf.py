@@ -32,7 +32,8 @@ limit_request_line = 8190
 limit_request_fields = 50
 limit_request_field_size = 8190
 
-# One line per request on stdout, with the time it took in milliseconds; errors on stderr.
+# One line per request on stdout, with the time it took in milliseconds and the request's id
+# (probono/errors.py), as the site's own log lines and its 500 page give it; errors on stderr.
 accesslog = "-"
 errorlog = "-"
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms %({x-request-id}o)s'

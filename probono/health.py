@@ -20,7 +20,7 @@ def healthz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError as error:
-        logger.warning("Health check failed: %s", error)
+        logger.warning("Health check failed: %s", error, extra={"request": request})
         return HttpResponse(
             "database unavailable\n", status=503, content_type="text/plain; charset=utf-8"
         )
@@ -40,7 +40,7 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
-        logger.warning("Database unavailable: %s", exception)
+        logger.warning("Database unavailable: %s", exception, extra={"request": request})
         page = render_to_string(
             "503.html", {"LANGUAGE_CODE": translation.get_language()}, request=None
         )

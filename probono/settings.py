@@ -207,6 +207,7 @@ LOGGING = {
             "filters": ["request_id"],
             "formatter": "line",
         },
+        "null": {"class": "logging.NullHandler"},
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler",
             "filters": ["require_debug_false"],
@@ -219,6 +220,9 @@ LOGGING = {
         # gunicorn's access log already; here, server errors.
         "django": {"handlers": ["stderr", "mail_admins"], "level": "WARNING", "propagate": False},
         "django.request": {"level": "ERROR"},
+        # A request for a host not in ALLOWED_HOSTS: a scanner, answered 400; gunicorn's access
+        # log has it, without the traceback Django would attach to each.
+        "django.security.DisallowedHost": {"handlers": ["null"], "propagate": False},
     },
 }
 # --- end of the errors block ---

@@ -150,3 +150,15 @@ def test_the_container_health_check_fails_when_the_database_is_down(down):
 
     assert result.returncode == 1
     assert "HTTP 503" in result.stderr
+
+
+def test_the_access_log_names_each_request_by_the_id_the_response_gives(healthy):
+    response, _elapsed = get(healthy, "/healthz")
+    request_id = response.getheader("X-Request-ID")
+    assert request_id
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and request_id not in healthy.log.read_text():
+        time.sleep(0.1)
+    (line,) = [line for line in healthy.log.read_text().splitlines() if request_id in line]
+    assert '"GET /healthz HTTP/1.1" 200' in line
+    assert line.endswith(f"ms {request_id}")
