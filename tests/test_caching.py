@@ -283,3 +283,26 @@ def test_readers_of_a_cold_page_wait_for_one_of_them_to_render_it(
         pages = list(pool.map(read, range(8)))
     assert len(renders) == 1
     assert all(b"Petition to the EU health ministers" in page for page in pages)
+
+
+def test_a_made_up_session_cookie_is_served_the_cached_page(
+    client, client_factory, petition, django_assert_max_num_queries
+):
+    """Only a session that holds a logged-in user bypasses the cache: a forged cookie costs
+    one look-up of the session, not a render."""
+    first = client.get("/initiatives/?country=be")
+    forger = client_factory()
+    forger.cookies[settings.SESSION_COOKIE_NAME] = "forged0123456789abcdefghijklmnop"
+    with django_assert_max_num_queries(1):
+        response = forger.get("/initiatives/?country=be")
+    assert response.status_code == 200
+    assert response.content == first.content
+    assert response["ETag"] == first["ETag"]
+
+
+def test_a_logged_in_session_still_bypasses_the_cache(client, admin_user, petition):
+    client.get("/initiatives/?country=be")
+    client.force_login(admin_user)
+    response = client.get("/initiatives/?country=be")
+    assert "ETag" not in response
+    assert response.wsgi_request.user == admin_user
