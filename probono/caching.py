@@ -262,7 +262,9 @@ def page_key(request, language):
     """A page's key: its absolute address (pages print their scheme and host in their links),
     language and kind (whole page or the finder's fragment), not the versions, which the entry
     records."""
-    address = request.build_absolute_uri()
+    # Not build_absolute_uri(), whose urljoin() resolves "/../" as a browser would: the
+    # resolver does not, and "/..%2f" would be given the home page.
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     parts = ["page", language, address, request.META.get(FRAGMENT_HEADER, "")]
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     return f"directory:page:{digest}"
