@@ -1,7 +1,7 @@
 """Figures for the bounded cache and the rate limits, against real gunicorn, PostgreSQL and a
 Redis of its own started with ops/redis/redis.conf (docs/operations.md: Redis, Rate limits).
 
-    .venv/bin/python -m ops.redis.figures   # FIGURES_DATABASE, FIGURES_INITIATIVES
+    .venv/bin/python -m ops.cache_figures   # FIGURES_DATABASE, FIGURES_INITIATIVES
 
 Not a drill: it prints what it measured and fails on nothing but a 5xx.
 """
@@ -21,7 +21,7 @@ from ops.common import Gunicorn, database_url, production_env, recreate_database
 
 DATABASE = os.environ.get("FIGURES_DATABASE", "probono_cache_figures")
 INITIATIVES = int(os.environ.get("FIGURES_INITIATIVES", "5000"))
-CONFIG = Path(__file__).with_name("redis.conf")
+CONFIG = Path(__file__).parent / "redis" / "redis.conf"
 EXPORT = "/initiatives/export.csv"
 
 
