@@ -162,10 +162,10 @@ def bitmap(ids):
 
 
 class ProcessCopy:
-    """This process's index, and the data version it was last checked at."""
+    """This process's index, and the data version it was last checked at: one pair, replaced
+    whole, since the threads of a gthread worker read and replace it at once."""
 
-    version = None
-    index = None
+    state = (None, None)
 
 
 _copy = ProcessCopy()
@@ -175,24 +175,26 @@ def current():
     """The index as of this request's data version: this process's copy, brought up to date
     once per version (a query or two), after catching up any queued change."""
     version = token()
-    if _copy.version == version:
-        return _copy.index
+    known_version, known = _copy.state
+    if known_version == version:
+        return known
     if FacetIndexQueue.objects.exists():
         refresh()
     revision, rebuilt = FacetIndexState.objects.values_list("revision", "rebuilt").first() or (0, 0)
-    _copy.index, _copy.version = synced(revision, rebuilt), version
-    return _copy.index
+    index = synced(revision, rebuilt)
+    _copy.state = (version, index)
+    return index
 
 
 def forget():
     """Drop this process's copy (tests, whose database is rolled back under it)."""
-    _copy.index = _copy.version = None
+    _copy.state = (None, None)
 
 
 def synced(revision, rebuilt):
     """This process's copy brought to `revision`: only the sets changed since, unless the
     index was rebuilt (or, in tests, rolled back) in between."""
-    known = _copy.index
+    known = _copy.state[1]
     if known is not None and known.revision == revision:
         return known
     if known is None or rebuilt > known.revision or revision < known.revision:
@@ -240,7 +242,7 @@ def refresh(everything=False):
             FacetIndexQueue.objects.filter(pk__in=done[start : start + BATCH]).delete()
         state.revision = revision
         state.save()
-    _copy.index, _copy.version = Index(sets, revision), None
+    _copy.state = (None, Index(sets, revision))
 
 
 def rebuilt_sets():

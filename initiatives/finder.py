@@ -22,7 +22,7 @@ from initiatives.models import Initiative
 from initiatives.query import clean_query
 from initiatives.querysets import NEWEST_FIRST
 from probono import i18n
-from probono.caching import versioned_key
+from probono.caching import mark_canonical, versioned_key
 
 PAGE_SIZE = 20
 # Ranking reads every match; past this many, a search is sorted newest first, as fast as a list.
@@ -270,4 +270,6 @@ def finder_page(request, template, context=None, fixed=None):
     }
     response = render(request, template, context)
     patch_vary_headers(response, ["X-Requested-With"])
+    if not finder.query.notices:
+        mark_canonical(response, finder.query.querystring())
     return response

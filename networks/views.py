@@ -18,7 +18,7 @@ from networks.filters import FacilitatorListFilter
 from networks.models import Country, Facilitator, Membership, Network
 from networks.world_map import world_map
 from probono import i18n, pages
-from probono.caching import versioned_key
+from probono.caching import mark_canonical, versioned_key
 from probono.i18n import collation_key
 
 WITH_NETWORKS = Prefetch("memberships", Membership.objects.select_related("network"))
@@ -101,7 +101,10 @@ def facilitator_list(request):
         # The language links keep the filters, as the canonical address spells them.
         **i18n.languages(request, filterset.querystring(page.number)),
     }
-    return render(request, "networks/facilitator_list.html", context)
+    response = render(request, "networks/facilitator_list.html", context)
+    if not context["notices"]:
+        mark_canonical(response, filterset.querystring(page.number))
+    return response
 
 
 @follow_renamed_slugs(lambda request: Facilitator.objects.all())

@@ -209,7 +209,10 @@ def check_static_files(server):
 def main():
     if not Path(wrk.WRK).exists():
         sys.exit("make loadtest needs wrk (apt-get install wrk).")
-    env = production_env(database_url(DATABASE), CACHE_URL=f"redis://127.0.0.1:6379/{REDIS_DB}")
+    env = production_env(
+        database_url(DATABASE),
+        CACHE_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
+    )
     say(f"Load test: {INITIATIVES} initiatives in {DATABASE}")
     if os.environ.get("LOADTEST_REUSE") != "1":  # 1: keep the database of the last run
         recreate_database(DATABASE)

@@ -3,7 +3,7 @@ the production settings and three workers, nginx in front with the shipped confi
 (ops/nginx/probono.conf, rendered with free ports and a throwaway certificate), then:
 
 - the front: pages over HTTPS answer (the proxy's X-Forwarded-Proto is believed), plain HTTP is
-  redirected, a body over 10 MiB is refused by nginx;
+  redirected, a body over 17 MiB is refused by nginx;
 - the attack: connections that send their headers a byte every two seconds, and clients that
   ask for the full CSV export and never read it, for 20 s; meanwhile /healthz and public pages
   must all answer 200, 99 in 100 within a second;
@@ -336,9 +336,9 @@ def check_front(nginx):
     if response.status != 301 or not response.getheader("Location", "").startswith("https://"):
         failures.append(f"plain HTTP: HTTP {response.status}, not a redirect to HTTPS")
     sock = front.connect(timeout=5)
-    sock.sendall(b"POST /healthz HTTP/1.1\r\nHost: localhost\r\nContent-Length: 11534336\r\n\r\n")
+    sock.sendall(b"POST /healthz HTTP/1.1\r\nHost: localhost\r\nContent-Length: 18874368\r\n\r\n")
     if b" 413 " not in sock.recv(200):
-        failures.append("a body of 11 MiB was not refused with a 413")
+        failures.append("a body of 18 MiB was not refused with a 413")
     sock.close()
     return failures
 

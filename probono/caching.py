@@ -14,13 +14,24 @@ their address alone, with the versions they were rendered at:
   others wait for it (at most WAIT_FOR) rather than all render it at once.
 
 The versions live in the "versions" cache: local memory for one process, Redis (CACHE_URL) when
-several processes must agree, shared by every release (settings.CACHES).
+several processes must agree, shared by every release (settings.CACHES). When they cannot be
+read (Redis down, or full and without them), nothing is served from the cache, kept in it under
+their name, or given an ETag: pages are rendered, as if nothing were cached.
+
+A page is kept a day only at its canonical address: one without a query string, or whose view
+named its query canonical (`canonical_query`). Any other spelling (an unknown parameter, a
+value the finder ignored with a notice, another order) is kept NONCANONICAL_FOR, so that a
+link shared with tracking parameters is not rendered for each reader, while a scan of made-up
+addresses leaves nothing behind for long. Keys name the scheme and host, which pages print
+in their canonical links.
 """
 
 import hashlib
 import time
+import uuid
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache, caches
 from django.http import HttpResponseNotModified
 from django.utils.cache import patch_cache_control
@@ -28,6 +39,7 @@ from django.utils.cache import patch_cache_control
 DATA_VERSION = "directory:data-version"
 REMOVAL_VERSION = "directory:removal-version"
 PAGE_TIMEOUT = 24 * 60 * 60
+NONCANONICAL_FOR = 60
 STALE_FOR = 60
 # How long a request waits for another one rendering the same page, and how often it looks.
 WAIT_FOR, WAIT_STEP = 2.0, 0.02
@@ -35,10 +47,12 @@ WAIT_FOR, WAIT_STEP = 2.0, 0.02
 LOCK_TIMEOUT = 30
 # The finder's in-place updates ask for a fragment with this header.
 FRAGMENT_HEADER = "HTTP_X_REQUESTED_WITH"
+# The token of keys made while the versions cannot be read: no other request asks for them.
+UNVERSIONED = "unversioned-"
 
 
 def versions():
-    """(data version, removal version), read together.
+    """(data version, removal version), read together; (None, None) if the cache cannot say.
 
     Read afresh by each key, so a write that commits while a page renders may give the page's
     later parts the new versions: harmless, since the page itself is kept under the versions
@@ -46,11 +60,12 @@ def versions():
     shared = caches["versions"]
     found = shared.get_many([DATA_VERSION, REMOVAL_VERSION])
     if len(found) < 2:
-        # A fresh start (or a flushed cache) must not reuse old numbers.
+        # A fresh start, a flushed cache or an evicted version must not reuse old numbers:
+        # the time in nanoseconds is past any number a version reached by counting writes.
         for key in (DATA_VERSION, REMOVAL_VERSION):
             shared.add(key, time.time_ns(), timeout=None)
         found = shared.get_many([DATA_VERSION, REMOVAL_VERSION])
-    return found.get(DATA_VERSION, 0), found.get(REMOVAL_VERSION, 0)
+    return found.get(DATA_VERSION), found.get(REMOVAL_VERSION)
 
 
 def data_version():
@@ -58,8 +73,11 @@ def data_version():
 
 
 def token():
-    """Both versions in one string, for keys and ETags."""
+    """Both versions in one string, for keys and ETags; without them, a token of its own that
+    no other request will ask for."""
     data, removal = versions()
+    if data is None or removal is None:
+        return f"{UNVERSIONED}{uuid.uuid4().hex}"
     return f"{data}.{removal}"
 
 
@@ -91,9 +109,14 @@ def kept_in_process(key, compute, timeout=None):
     """
     if (value := _kept_in_process.get(key)) is None:
         value = cache.get_or_set(key, compute, timeout)
+        if UNVERSIONED in key:
+            return value
         current = key.rsplit(":", 1)[0]
-        for older in [kept for kept in _kept_in_process if not kept.startswith(current)]:
-            del _kept_in_process[older]
+        # The threads of a gthread worker share this dict: iterate over a copy of its keys,
+        # and let two of them drop the same older copy.
+        for older in list(_kept_in_process):
+            if not older.startswith(current):
+                _kept_in_process.pop(older, None)
         _kept_in_process[key] = value
     return value
 
@@ -101,7 +124,7 @@ def kept_in_process(key, compute, timeout=None):
 class PageCacheMiddleware:
     """Serve anonymous readers whole pages from the cache, and 304s to browsers that have them.
 
-    Staff (anyone with a session) and the admin bypass it.
+    Staff (a session that holds a logged-in user) and the admin bypass it.
     """
 
     def __init__(self, get_response):
@@ -114,6 +137,8 @@ class PageCacheMiddleware:
 
     def cached_response(self, request):
         data, removal = versions()
+        if data is None or removal is None:
+            return self.get_response(request)
         language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
         if etag(data, removal, language) in request.headers.get("If-None-Match", ""):
             return self.not_modified(etag(data, removal, language))
@@ -144,18 +169,24 @@ class PageCacheMiddleware:
         deadline = time.monotonic() + WAIT_FOR
         while time.monotonic() < deadline:
             time.sleep(WAIT_STEP)
+            held = cache.get(lock) is not None
             entry = cache.get(key)
             if entry is not None and (entry.data, entry.removal) == current:
                 return self.served(request, entry, language)
+            if not held:
+                # Released without a page kept (a 404, or a cache that is full or down):
+                # nothing to wait for.
+                break
         # The other request is slow or gone: render here rather than keep waiting.
         return self.rendered(request, key, language)
 
     def rendered(self, request, key, language):
         data, removal = versions()
         response = self.get_response(request)
-        if self.cacheable_response(response):
+        if self.cacheable_response(response) and None not in (data, removal):
             self.mark(response, etag(data, removal, language))
-            cache.set(key, CachedPage(data, removal, time.time(), response), PAGE_TIMEOUT)
+            timeout = PAGE_TIMEOUT if canonical(request, response) else NONCANONICAL_FOR
+            cache.set(key, CachedPage(data, removal, time.time(), response), timeout)
         return response
 
     def served(self, request, entry, language):
@@ -173,8 +204,13 @@ class PageCacheMiddleware:
     def cacheable_request(request):
         return (
             request.method in ("GET", "HEAD")
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and not request.path.startswith("/" + settings.ADMIN_PATH)
+            # Only with a session cookie is the session read (one query): a made-up cookie
+            # gets the readers' page, not a page rendered for it.
+            and (
+                settings.SESSION_COOKIE_NAME not in request.COOKIES
+                or SESSION_KEY not in request.session
+            )
         )
 
     @staticmethod
@@ -211,9 +247,27 @@ def etag(data, removal, language):
     return f'"{data}.{removal}-{language}"'
 
 
+def canonical(request, response):
+    """Whether the page was asked for at its canonical address: with no query string, or the
+    one its view named (`mark_canonical`)."""
+    query = request.META.get("QUERY_STRING", "")
+    return not query or getattr(response, "canonical_query", None) == query
+
+
+def mark_canonical(response, querystring):
+    """Name the response's canonical query string (with or without its "?"), for the page
+    cache to keep it as long as any page."""
+    response.canonical_query = querystring.lstrip("?")
+    return response
+
+
 def page_key(request, language):
-    """A page's key: its address, language and kind (whole page or the finder's fragment), not
-    the versions, which the entry records."""
-    parts = ["page", language, request.get_full_path(), request.META.get(FRAGMENT_HEADER, "")]
+    """A page's key: its absolute address (pages print their scheme and host in their links),
+    language and kind (whole page or the finder's fragment), not the versions, which the entry
+    records."""
+    # Not build_absolute_uri(), whose urljoin() resolves "/../" as a browser would: the
+    # resolver does not, and "/..%2f" would be given the home page.
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    parts = ["page", language, address, request.META.get(FRAGMENT_HEADER, "")]
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     return f"directory:page:{digest}"

@@ -91,6 +91,8 @@ MIDDLEWARE = [
     # A database that is down or too slow gets readers a 503 page that says so, not a 500.
     "probono.health.DatabaseUnavailableMiddleware",
     "probono.caching.PageCacheMiddleware",
+    # Below the page cache, so that only what reaches a view counts against the limits.
+    "probono.ratelimits.RateLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -228,22 +230,30 @@ LOGGING = {
 # --- end of the errors block ---
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- The cache and rate limits (docs/operations.md: Redis, Rate limits) ---
 # Local memory for one process; Redis (CACHE_URL=redis://host:6379/0) as soon as several
 # processes serve the site, so that they share the versions writes move and the page cache.
 # Each release keeps its own pages and counts there: a deploy never serves what the previous
 # code rendered. The versions are shared by every release: a write made by either must reach
-# the readers of both while they run side by side.
+# the readers of both while they run side by side. A Redis that is down or full costs a request
+# at most these timeouts per operation, then pages are rendered without it (probono/cache.py).
 if os.environ.get("CACHE_URL"):
+    REDIS_OPTIONS = {
+        "socket_connect_timeout": envint("CACHE_TIMEOUT_MS", "500") / 1000,
+        "socket_timeout": envint("CACHE_TIMEOUT_MS", "500") / 1000,
+    }
     CACHES = {
         "default": {
             "BACKEND": "probono.cache.RedisCache",
             "LOCATION": os.environ["CACHE_URL"],
             "KEY_PREFIX": code_version(BASE_DIR),
+            "OPTIONS": REDIS_OPTIONS,
         },
         "versions": {
             "BACKEND": "probono.cache.RedisCache",
             "LOCATION": os.environ["CACHE_URL"],
             "KEY_PREFIX": "directory",
+            "OPTIONS": REDIS_OPTIONS,
         },
     }
 else:
@@ -254,6 +264,18 @@ else:
             "LOCATION": "versions",
         },
     }
+# Requests per client address and RATE_LIMIT_WINDOW seconds, counted in the default cache
+# (probono/ratelimits.py); 0 turns a limit off. Past it, a 429 page with Retry-After.
+RATE_LIMIT_WINDOW = envint("RATE_LIMIT_WINDOW", "60")
+RATE_LIMITS = {
+    "exports": envint("RATE_LIMIT_EXPORTS", "10"),
+    "searches": envint("RATE_LIMIT_SEARCHES", "60"),
+    "logins": envint("RATE_LIMIT_LOGINS", "10"),
+    "imports": envint("RATE_LIMIT_IMPORTS", "20"),
+}
+# A cache that is down limits nothing, rather than everything.
+RATELIMIT_FAIL_OPEN = True
+# --- end of the cache and rate limits block ---
 
 # --- Security: HTTPS, headers and cookies (docs/security.md: headers and cookies) ---
 # Plain HTTP gets a redirect to HTTPS when DEBUG is off. Behind a proxy that ends TLS, name the

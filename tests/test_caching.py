@@ -283,3 +283,21 @@ def test_readers_of_a_cold_page_wait_for_one_of_them_to_render_it(
         pages = list(pool.map(read, range(8)))
     assert len(renders) == 1
     assert all(b"Petition to the EU health ministers" in page for page in pages)
+
+
+def test_a_made_up_session_cookie_is_served_the_cached_page(
+    client, client_factory, admin_user, petition, django_assert_max_num_queries
+):
+    """Only a session that holds a logged-in user bypasses the cache: a forged cookie costs
+    one look-up of the session, not a render."""
+    first = client.get("/initiatives/?country=be")
+    forger = client_factory()
+    forger.cookies[settings.SESSION_COOKIE_NAME] = "forged0123456789abcdefghijklmnop"
+    with django_assert_max_num_queries(1):
+        response = forger.get("/initiatives/?country=be")
+    assert response.status_code == 200
+    assert response.content == first.content
+    assert response["ETag"] == first["ETag"]
+    # A session of a logged-in user still bypasses it.
+    client.force_login(admin_user)
+    assert "ETag" not in client.get("/initiatives/?country=be")

@@ -16,6 +16,7 @@ from django.utils import translation
 
 from initiatives.models import Initiative, Sector
 from networks.models import Facilitator, Network
+from probono import ratelimits
 from tests.conftest import sitemap_text
 from tests.directory import make_initiative
 
@@ -372,6 +373,12 @@ class TestTheSmallDirectory:
                 content = render_to_string(name)
             templates.add(name)
             assert left_in_english(content, telling) == [], name
+        with translation.override("fr"):
+            limited = ratelimits.LIMITED["exports"]
+            context = {"limited": limited, "limit": 10, "window": 60, "retry_after": 30}
+            content = render_to_string("429.html", context, request=response.wsgi_request)
+        templates.add("429.html")
+        assert left_in_english(content, telling, proper_names) == [], "429.html"
         # Every public template was among those rendered: all but the admin's.
         public = {
             str(path.relative_to(settings.BASE_DIR / "templates"))

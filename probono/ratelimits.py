@@ -1,0 +1,70 @@
+"""Rate limits per client address on what costs the most to answer: exports, searches, and the
+admin's login and import forms (docs/operations.md: Rate limits).
+
+django-ratelimit counts, in the shared cache, the requests of each address (as `client_ip`
+finds it behind TRUSTED_PROXY_COUNT proxies) in fixed windows of RATE_LIMIT_WINDOW seconds.
+The limits apply where the view is called, below the page cache: a search served from the cache
+costs nothing and is never counted. With the cache down, nothing is counted and nothing limited.
+"""
+
+from django.conf import settings
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django_ratelimit.core import get_usage
+
+from probono.admin_site import client_ip
+
+# What the 429 page says was asked for too often.
+LIMITED = {
+    "exports": _("exports"),
+    "searches": _("searches"),
+    "logins": _("login attempts"),
+    "imports": _("imports"),
+}
+
+
+def limit_of(request):
+    """The name of the limit this request counts against (settings.RATE_LIMITS), if any."""
+    match = request.resolver_match
+    if match.view_name == "initiative_export":
+        return "exports"
+    if "admin" in match.namespaces:
+        if request.method != "POST":
+            return None
+        if match.url_name == "login":
+            return "logins"
+        # django-import-export's import form and its confirmation.
+        return "imports" if match.url_name.endswith("_import") else None
+    return "searches" if request.GET.get("q", "").strip() else None
+
+
+def address(group, request):
+    return client_ip(request)
+
+
+class RateLimitMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view, args, kwargs):
+        name = limit_of(request)
+        if not (limit := settings.RATE_LIMITS.get(name, 0)):
+            return None
+        rate = (limit, settings.RATE_LIMIT_WINDOW)
+        usage = get_usage(request, group=name, key=address, rate=rate, increment=True)
+        if usage is None or not usage["should_limit"]:
+            return None
+        return too_many_requests(request, name, usage["time_left"])
+
+
+def too_many_requests(request, name, time_left):
+    # django-ratelimit's window takes in whole seconds up to and including its last one.
+    retry_after = time_left + 1
+    context = {"limited": LIMITED[name], "limit": settings.RATE_LIMITS[name]}
+    context |= {"window": settings.RATE_LIMIT_WINDOW, "retry_after": retry_after}
+    response = render(request, "429.html", context, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
