@@ -180,6 +180,7 @@ def server_env(database, redis_db):
         # wrk asks from one address, many times a second: no rate limit may answer it.
         "RATE_LIMIT_EXPORTS": "0",
         "RATE_LIMIT_SEARCHES": "0",
+        "RATE_LIMIT_PAGES": "0",
     }
 
 

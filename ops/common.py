@@ -80,6 +80,7 @@ def production_env(database_url, **extra):
         "RATE_LIMIT_SEARCHES": "0",
         "RATE_LIMIT_LOGINS": "0",
         "RATE_LIMIT_IMPORTS": "0",
+        "RATE_LIMIT_PAGES": "0",
         **extra,
     }
 

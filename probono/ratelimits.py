@@ -1,5 +1,5 @@
-"""Rate limits per client address on what costs the most to answer: exports, searches, and the
-admin's login and import forms (docs/operations.md: Rate limits).
+"""Rate limits per client address on what costs the most to answer: exports, searches, the
+admin's login and import forms, and pages rendered at all (docs/operations.md: Rate limits).
 
 django-ratelimit counts, in the shared cache, the requests of each address (as `client_ip`
 finds it behind TRUSTED_PROXY_COUNT proxies) in fixed windows of RATE_LIMIT_WINDOW seconds.
@@ -20,6 +20,7 @@ LIMITED = {
     "searches": _("searches"),
     "logins": _("login attempts"),
     "imports": _("imports"),
+    "pages": _("pages not yet in the cache"),
 }
 
 
@@ -35,7 +36,10 @@ def limit_of(request):
             return "logins"
         # django-import-export's import form and its confirmation.
         return "imports" if match.url_name.endswith("_import") else None
-    return "searches" if request.GET.get("q", "").strip() else None
+    if request.GET.get("q", "").strip():
+        return "searches"
+    # Every address not yet in the page cache (made-up parameters, say) costs a render.
+    return None if match.view_name == "healthz" else "pages"
 
 
 def address(group, request):

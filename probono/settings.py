@@ -272,6 +272,7 @@ RATE_LIMITS = {
     "searches": envint("RATE_LIMIT_SEARCHES", "60"),
     "logins": envint("RATE_LIMIT_LOGINS", "10"),
     "imports": envint("RATE_LIMIT_IMPORTS", "20"),
+    "pages": envint("RATE_LIMIT_PAGES", "300"),
 }
 # A cache that is down limits nothing, rather than everything.
 RATELIMIT_FAIL_OPEN = True

@@ -107,3 +107,17 @@ def test_admin_imports_past_the_limit_get_a_429(client, admin_user, limits):
     for _number in range(2):
         assert client.post(url, {}).status_code == 200
     assert client.post(url, {}).status_code == 429
+
+
+def test_made_up_addresses_are_rendered_only_so_often_per_address(client, directory, limits):
+    limits.RATE_LIMITS = {"pages": 3}
+    assert from_address(client, "/sitemap.xml", "203.0.113.7").status_code == 200
+    for number in (1, 2):
+        assert from_address(client, f"/sitemap.xml?junk={number}", "203.0.113.7").status_code == 200
+    refused = from_address(client, "/sitemap.xml?junk=3", "203.0.113.7")
+    assert refused.status_code == 429
+    assert "more than 3 pages not yet in the cache in 60 seconds" in refused.content.decode()
+    # What is in the cache already costs nothing; the health check and others are not limited.
+    assert from_address(client, "/sitemap.xml", "203.0.113.7").status_code == 200
+    assert from_address(client, "/healthz", "203.0.113.7").status_code == 200
+    assert from_address(client, "/sitemap.xml?junk=3", "203.0.113.8").status_code == 200
