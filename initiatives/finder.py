@@ -22,7 +22,7 @@ from initiatives.models import Initiative
 from initiatives.query import clean_query
 from initiatives.querysets import NEWEST_FIRST
 from probono import i18n
-from probono.caching import mark_canonical, versioned_key
+from probono.caching import mark_canonical, versioned_key, wants_fragment
 
 PAGE_SIZE = 20
 # Ranking reads every match; past this many, a search is sorted newest first, as fast as a list.
@@ -260,7 +260,7 @@ def finder_page(request, template, context=None, fixed=None):
     finder = Finder(request, fixed=fixed)
     if finder.redirect_url:
         return redirect(finder.redirect_url, permanent=True)
-    if request.headers.get("X-Requested-With") == "finder":
+    if wants_fragment(request):
         template = "includes/finder.html"
     context = {
         "finder": finder.paginate(),

@@ -45,8 +45,6 @@ STALE_FOR = 60
 WAIT_FOR, WAIT_STEP = 2.0, 0.02
 # A request that renders a page holds its lock at most this long (a worker killed mid-render).
 LOCK_TIMEOUT = 30
-# The finder's in-place updates ask for a fragment with this header.
-FRAGMENT_HEADER = "HTTP_X_REQUESTED_WITH"
 # The token of keys made while the versions cannot be read: no other request asks for them.
 UNVERSIONED = "unversioned-"
 
@@ -268,6 +266,13 @@ def page_key(request, language):
     # Not build_absolute_uri(), whose urljoin() resolves "/../" as a browser would: the
     # resolver does not, and "/..%2f" would be given the home page.
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    parts = ["page", language, address, request.META.get(FRAGMENT_HEADER, "")]
+    kind = "fragment" if wants_fragment(request) else "page"
+    parts = [kind, language, address]
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     return f"directory:page:{digest}"
+
+
+def wants_fragment(request):
+    """Whether the finder's in-place update (static/js/finder.js) asks for its fragment only.
+    Any other value of the header gets, and shares, the whole page."""
+    return request.headers.get("X-Requested-With") == "finder"

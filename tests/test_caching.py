@@ -34,6 +34,19 @@ def test_a_second_anonymous_visit_is_served_from_the_cache(
     assert second["ETag"] == first["ETag"]
 
 
+def test_made_up_values_of_the_fragment_header_share_the_whole_page(
+    client, petition, django_assert_num_queries
+):
+    page = client.get("/initiatives/?country=be", headers={"X-Requested-With": "XMLHttpRequest"})
+    with django_assert_num_queries(0):
+        again = client.get("/initiatives/?country=be", headers={"X-Requested-With": "made-up-2"})
+        plain = client.get("/initiatives/?country=be")
+    assert again.content == plain.content == page.content
+    fragment = client.get("/initiatives/?country=be", headers={"X-Requested-With": "finder"})
+    assert fragment.content != page.content
+    assert b"<html" not in fragment.content
+
+
 def test_a_browser_that_has_the_page_gets_a_304(client, petition, django_assert_num_queries):
     etag = client.get("/initiatives/")["ETag"]
     with django_assert_num_queries(0):
