@@ -6,7 +6,6 @@ Redis of its own started with ops/redis/redis.conf (docs/operations.md: Redis, R
 Not a drill: it prints what it measured and fails on nothing but a 5xx.
 """
 
-import http.client
 import os
 import socket
 import subprocess
@@ -29,17 +28,6 @@ def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def get(port, path, headers=None):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    try:
-        connection.request("GET", path, headers=headers or {})
-        response = connection.getresponse()
-        response.read()
-        return response
-    finally:
-        connection.close()
 
 
 def redis_cli(port, *args):
@@ -77,18 +65,18 @@ def main():
         manage(env, "collectstatic", "--no-input")
         log = Path(tempfile.mkdtemp()) / "gunicorn.log"
         with Gunicorn(env, log, workers=3) as server:
-            measure(server.port, redis_port, redis)
+            measure(server, redis_port, redis)
     finally:
         redis.terminate()
         redis.wait()
 
 
-def measure(port, redis_port, redis):
+def measure(server, redis_port, redis):
     print(f"Redis: {redis_cli(redis_port, 'config', 'get', 'maxmemory*')!r}")
     # 1. Twenty parallel full exports from one address.
     started = time.monotonic()
     with ThreadPoolExecutor(20) as pool:
-        flood = list(pool.map(lambda _n: get(port, EXPORT), range(20)))
+        flood = list(pool.map(lambda _n: server.request(EXPORT), range(20)))
     print(
         f"20 parallel exports from one address: {statuses(flood)} in "
         f"{time.monotonic() - started:.1f} s; Retry-After "
@@ -100,25 +88,25 @@ def measure(port, redis_port, redis):
     def hammer(_n):
         answers = []
         while time.monotonic() < deadline:
-            answers.append(get(port, EXPORT))
+            answers.append(server.request(EXPORT))
         return answers
 
     with ThreadPoolExecutor(4) as pool:
         refused = [answer for answers in pool.map(hammer, range(4)) for answer in answers]
     print(f"429s past the limit, 4 clients for 5 s: {statuses(refused)}, {len(refused) / 5:.0f}/s")
-    another = get(port, EXPORT, {"X-Forwarded-For": "203.0.113.9"})
+    another = server.request(EXPORT, {"X-Forwarded-For": "203.0.113.9"})
     print(f"The same export from the same peer with a forged X-Forwarded-For: {another.status}")
     # 3. A made-up session cookie on the sitemap: served from the cache, not rendered.
     sitemap = "/sitemap-initiatives.xml"
-    get(port, sitemap)
+    server.request(sitemap)
     cookie = {"Cookie": "__Host-sessionid=forged0123456789abcdefghijklmnop"}
     for label, headers in (("no cookie", {}), ("a made-up session cookie", cookie)):
         started = time.perf_counter()
-        answers = [get(port, sitemap, headers) for _n in range(20)]
+        answers = [server.request(sitemap, headers) for _n in range(20)]
         took = (time.perf_counter() - started) / 20 * 1000
         print(f"{sitemap} with {label}: {statuses(answers)}, {took:.1f} ms each")
     # 4. A scan of made-up addresses: kept a minute each.
-    scan = [get(port, f"/initiatives/?junk={number}") for number in range(300)]
+    scan = [server.request(f"/initiatives/?junk={number}") for number in range(300)]
     keys = redis_cli(redis_port, "--scan", "--pattern", "*directory:page:*").split()
     lifetimes = sorted(int(redis_cli(redis_port, "ttl", key)) for key in keys)
     brief = [lifetime for lifetime in lifetimes if lifetime <= 60]
@@ -128,22 +116,22 @@ def measure(port, redis_port, redis):
     )
     # 5. Fresh pages with Redis up, full (noeviction), then stopped: they still answer.
     started = time.monotonic()
-    fresh = [get(port, f"/initiatives/?page={n}") for n in range(52, 102)]
+    fresh = [server.request(f"/initiatives/?page={n}") for n in range(52, 102)]
     took = (time.monotonic() - started) / 50 * 1000
     print(f"50 fresh pages, Redis up: {statuses(fresh)}, {took:.0f} ms each")
     redis_cli(redis_port, "config", "set", "maxmemory-policy", "noeviction")
     redis_cli(redis_port, "config", "set", "maxmemory", str(used_memory(redis_port)))
     started = time.monotonic()
-    fresh += [get(port, f"/initiatives/?page={n}") for n in range(2, 52)]
+    fresh += [server.request(f"/initiatives/?page={n}") for n in range(2, 52)]
     took = (time.monotonic() - started) / 50 * 1000
     print(f"50 fresh pages, Redis full with noeviction: {statuses(fresh[50:])}, {took:.0f} ms each")
     redis.terminate()
     redis.wait()
     started = time.monotonic()
-    fresh += [get(port, f"/initiatives/?page={n}") for n in range(102, 152)]
+    fresh += [server.request(f"/initiatives/?page={n}") for n in range(102, 152)]
     took = (time.monotonic() - started) / 50 * 1000
     print(f"50 fresh pages, Redis stopped: {statuses(fresh[100:])}, {took:.0f} ms each")
-    over = get(port, EXPORT)
+    over = server.request(EXPORT)
     print(f"An export past the limit with Redis stopped (fails open): {over.status}")
     if any(response.status >= 500 for response in fresh + flood + refused + scan):
         sys.exit("5xx answers")
