@@ -14,6 +14,9 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 # which kills it after GUNICORN_TIMEOUT and cuts the export off after its 200. A gthread
 # worker's main loop keeps reporting while its threads serve, however long a stream lasts.
 worker_class = "gthread"
+# Four threads each, so that a few long exports leave room for short pages (slow-client drill:
+# slowest page 0.1-0.3 s with 4, 4 s with 2). Short pages alone go faster with fewer: rendering
+# is CPU under one GIL (load test, 2 workers on 2 cores: 1 thread ~65 req/s, 2 ~60, 4 ~44).
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # A worker whose main loop is silent for longer (stuck, not busy) is killed and replaced.
 # PostgreSQL's statement timeout (DB_STATEMENT_TIMEOUT, 20 s) cancels a runaway query, so its
