@@ -197,6 +197,12 @@ LOGGING = {
     "filters": {
         "request_id": {"()": "probono.errors.RequestIdFilter"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        # A database outage answers every reader 503 (probono/health.py): one email each would
+        # hold each request on the SMTP server while the site is already struggling.
+        "not_unavailable": {
+            "()": "django.utils.log.CallbackFilter",
+            "callback": lambda record: getattr(record, "status_code", None) != 503,
+        },
     },
     "formatters": {
         "line": {
@@ -212,7 +218,7 @@ LOGGING = {
         "null": {"class": "logging.NullHandler"},
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler",
-            "filters": ["require_debug_false"],
+            "filters": ["require_debug_false", "not_unavailable"],
             "level": "ERROR",
         },
     },

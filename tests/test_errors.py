@@ -115,6 +115,21 @@ def test_administrators_get_each_server_error_by_email(failing_client, smtp_serv
     assert "RuntimeError at /fails/\r\nthe directory broke on purpose" in message.get_payload()
 
 
+def test_a_database_outage_is_not_mailed_once_per_reader(failing_client, smtp_server):
+    port, received = smtp_server
+    with override_settings(
+        ADMINS=[("ops@example.org", "ops@example.org")],
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=port,
+    ):
+        for _reader in range(3):
+            assert failing_client.get("/loses-its-database/").status_code == 503
+        assert failing_client.get("/fails/").status_code == 500
+    (message,) = received
+    assert "Internal Server Error: /fails/" in " ".join(message["Subject"].split())
+
+
 def test_without_administrators_no_email_is_sent(failing_client, smtp_server):
     port, received = smtp_server
     with override_settings(
