@@ -97,14 +97,19 @@ def smtp_server():
     controller.stop()
 
 
-def test_administrators_get_each_server_error_by_email(failing_client, smtp_server):
-    port, received = smtp_server
-    with override_settings(
-        ADMINS=[("ops@example.org", "ops@example.org")],
+def mailing_to(port, admins):
+    """Settings that send the administrators' emails through the SMTP server on `port`."""
+    return override_settings(
+        ADMINS=[(address, address) for address in admins],
         EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
         EMAIL_HOST="127.0.0.1",
         EMAIL_PORT=port,
-    ):
+    )
+
+
+def test_administrators_get_each_server_error_by_email(failing_client, smtp_server):
+    port, received = smtp_server
+    with mailing_to(port, ["ops@example.org"]):
         response = failing_client.get("/fails/")
     assert response.status_code == 500
     (message,) = received
@@ -117,12 +122,7 @@ def test_administrators_get_each_server_error_by_email(failing_client, smtp_serv
 
 def test_a_database_outage_is_not_mailed_once_per_reader(failing_client, smtp_server):
     port, received = smtp_server
-    with override_settings(
-        ADMINS=[("ops@example.org", "ops@example.org")],
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-        EMAIL_HOST="127.0.0.1",
-        EMAIL_PORT=port,
-    ):
+    with mailing_to(port, ["ops@example.org"]):
         for _reader in range(3):
             assert failing_client.get("/loses-its-database/").status_code == 503
         assert failing_client.get("/fails/").status_code == 500
@@ -132,11 +132,6 @@ def test_a_database_outage_is_not_mailed_once_per_reader(failing_client, smtp_se
 
 def test_without_administrators_no_email_is_sent(failing_client, smtp_server):
     port, received = smtp_server
-    with override_settings(
-        ADMINS=[],
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-        EMAIL_HOST="127.0.0.1",
-        EMAIL_PORT=port,
-    ):
+    with mailing_to(port, []):
         assert failing_client.get("/fails/").status_code == 500
     assert received == []
