@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.run import manage
+from bench.run import manage, say
 from bench.server import Server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -162,3 +162,12 @@ class Cluster:
 
     def stop(self, mode="fast"):
         self.pg(["pg_ctl", "-D", self.data, "-m", mode, "-w", "stop"])
+
+
+def conclude(drill, folder, failures, passed=None):
+    """End a drill: its folder kept for a look and the run failed if anything did not hold,
+    removed otherwise. `passed`: what to say on success, "<drill> passed" by default."""
+    if failures:
+        sys.exit(f"{drill} FAILED (logs in {folder}):\n" + "\n".join(failures))
+    shutil.rmtree(folder, ignore_errors=True)
+    say(passed or f"{drill} passed")

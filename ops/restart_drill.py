@@ -7,9 +7,7 @@ before each request reuses them (CONN_HEALTH_CHECKS) and reopened."""
 
 import contextlib
 import http.client
-import shutil
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -19,6 +17,7 @@ from bench.run import say
 from ops.common import (
     Cluster,
     Gunicorn,
+    conclude,
     database_url,
     production_env,
     psql,
@@ -142,11 +141,7 @@ def main():
     finally:
         with contextlib.suppress(NameError, subprocess.CalledProcessError):
             cluster.stop()  # NameError: it was never made
-        if not failures:
-            shutil.rmtree(folder, ignore_errors=True)
-    if failures:
-        sys.exit(f"Restart drill FAILED (logs in {folder}):\n" + "\n".join(failures))
-    say("Restart drill passed")
+    conclude("Restart drill", folder, failures)
 
 
 if __name__ == "__main__":

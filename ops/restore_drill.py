@@ -33,6 +33,7 @@ from ops.common import (
     ROOT,
     Cluster,
     as_postgres,
+    conclude,
     connection_args,
     database_url,
     fetch_pages,
@@ -323,12 +324,12 @@ def main():
         for data in folder.glob("*/PG_VERSION"):
             with contextlib.suppress(subprocess.CalledProcessError):
                 Cluster(folder, data.parent.name, new=False).stop("immediate")
-    if failures:
-        sys.exit(f"Restore drill FAILED (logs in {folder}):\n" + "\n".join(failures))
-    shutil.rmtree(folder, ignore_errors=True)
-    say(
-        f"Restore drill passed in {time.monotonic() - started:.0f} s: point-in-time restore "
-        f"{rto_s:.1f} s, data lost at a crash {lost_s:.1f} s"
+    conclude(
+        "Restore drill",
+        folder,
+        failures,
+        passed=f"Restore drill passed in {time.monotonic() - started:.0f} s: point-in-time "
+        f"restore {rto_s:.1f} s, data lost at a crash {lost_s:.1f} s",
     )
 
 

@@ -35,6 +35,7 @@ from bench.run import manage, say
 from ops.common import (
     ROOT,
     Gunicorn,
+    conclude,
     database_url,
     production_env,
     psql,
@@ -371,37 +372,31 @@ def main():
     if MODE == "front":
         env.update(SECURE_SSL_REDIRECT="true", SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto",
                    TRUSTED_PROXY_COUNT="1")  # fmt: skip
-    try:
-        with (
-            Redis() as redis,
-            Gunicorn(
-                {**env, "CACHE_URL": redis.url}, folder / "gunicorn.log", workers=WORKERS
-            ) as gunicorn,
-        ):
-            straight = Target(gunicorn.port)
-            if MODE == "front":
-                with Nginx(folder, gunicorn.port) as nginx:
-                    failures += check_front(nginx)
-                    failures += attack(Target(nginx.port, nginx.tls), front=True)
-            else:
-                failures += attack(straight)
-            size, slow_failures = slow_export(straight, int(expected))
-            failures += slow_failures
-            time.sleep(1)
-        log = (folder / "gunicorn.log").read_text()
+    with (
+        Redis() as redis,
+        Gunicorn(
+            {**env, "CACHE_URL": redis.url}, folder / "gunicorn.log", workers=WORKERS
+        ) as gunicorn,
+    ):
+        straight = Target(gunicorn.port)
         if MODE == "front":
-            buffered = buffered_exports(log, size)
-            say(f"{buffered} unread exports went whole from gunicorn into nginx's buffers")
-            if buffered < UNREAD_EXPORTS:
-                failures.append("nginx did not take the unread exports whole from gunicorn")
-        if timeouts := log.count("WORKER TIMEOUT"):
-            failures.append(f"{timeouts} gunicorn worker timeouts")
-    finally:
-        if not failures:
-            shutil.rmtree(folder, ignore_errors=True)
-    if failures:
-        sys.exit(f"Slow-client drill FAILED (logs in {folder}):\n" + "\n".join(failures))
-    say("Slow-client drill passed")
+            with Nginx(folder, gunicorn.port) as nginx:
+                failures += check_front(nginx)
+                failures += attack(Target(nginx.port, nginx.tls), front=True)
+        else:
+            failures += attack(straight)
+        size, slow_failures = slow_export(straight, int(expected))
+        failures += slow_failures
+        time.sleep(1)
+    log = (folder / "gunicorn.log").read_text()
+    if MODE == "front":
+        buffered = buffered_exports(log, size)
+        say(f"{buffered} unread exports went whole from gunicorn into nginx's buffers")
+        if buffered < UNREAD_EXPORTS:
+            failures.append("nginx did not take the unread exports whole from gunicorn")
+    if timeouts := log.count("WORKER TIMEOUT"):
+        failures.append(f"{timeouts} gunicorn worker timeouts")
+    conclude("Slow-client drill", folder, failures)
 
 
 if __name__ == "__main__":
