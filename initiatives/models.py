@@ -27,6 +27,7 @@ from initiatives.sources import Source  # noqa: F401 (a model of this app)
 from networks.models import Country, Facilitator, Network, WebLinks
 from probono.i18n import reverse_often
 from probono.safe_edits import Revisioned
+from probono.verification import Verified
 
 
 class Sector(Revisioned):
@@ -98,7 +99,7 @@ def formatted_date(value, precision, language):
     return date_format(value, formats[precision])
 
 
-class Initiative(WebLinks, Revisioned):
+class Initiative(WebLinks, Verified, Revisioned):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -212,16 +213,6 @@ class Initiative(WebLinks, Revisioned):
     figures_note = models.CharField(_("about the figures"), max_length=300, blank=True, default="")
 
     website = models.URLField(_("website"), blank=True, default="")
-    last_verified_on = models.DateField(
-        _("facts last verified on"),
-        null=True,
-        blank=True,
-        help_text=_(
-            "The day someone last checked the facts against the sources; publishing needs it. "
-            "“Today” sets it in one click."
-        ),
-    )
-
     language = models.CharField(
         _("language of the entry"),
         max_length=2,

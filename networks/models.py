@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from probono.i18n import reverse_often
 from probono.safe_edits import Revisioned
+from probono.verification import Verified
 
 FOUNDING_YEAR_VALIDATORS = [MinValueValidator(1800), MaxValueValidator(2100)]
 WEB_LINK = URLValidator(
@@ -109,7 +110,7 @@ class NetworkQuerySet(models.QuerySet):
         )
 
 
-class Network(WebLinks, Revisioned):
+class Network(WebLinks, Verified, Revisioned):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     acronym = models.CharField(_("acronym"), max_length=20, blank=True, default="")
@@ -170,7 +171,7 @@ class FacilitatorQuerySet(models.QuerySet):
         )
 
 
-class Facilitator(WebLinks, Revisioned):
+class Facilitator(WebLinks, Verified, Revisioned):
     """An organisation whose trade is pro bono: it connects skilled volunteers with causes."""
 
     name = models.CharField(_("name"), max_length=200)
