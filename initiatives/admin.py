@@ -16,7 +16,6 @@ from initiatives.admin_list import (
     NeedsAttentionFilter,
     NetworkFilter,
     country_codes,
-    last_verified,
     lead,
     updated,
 )
@@ -27,6 +26,7 @@ from networks.import_admin import ReadableImportMixin
 from networks.import_uploads import ImportUploadsMixin
 from probono.admin_search import RankedSearchMixin, RelatedOnlyByNameFilter
 from probono.safe_edits import SafeEditsAdmin
+from probono.verification_admin import VerificationAdmin, last_verified
 
 
 # English and French fields side by side, each pair on one line: no tabs, no extra JavaScript.
@@ -77,6 +77,7 @@ NOT_UNPUBLISHED_CHANGED = _("Not unpublished: “%(title)s” changed since you 
 
 @admin.register(Initiative)
 class InitiativeAdmin(
+    VerificationAdmin,
     SafeEditsAdmin,
     AllOrNothingImportMixin,
     ReadableImportMixin,
@@ -150,7 +151,16 @@ class InitiativeAdmin(
         (_("Links"), {"fields": ["website"]}),
         (
             _("Publication"),
-            {"fields": ["status", "last_verified_on", "published_at", "created_at", "updated_at"]},
+            {
+                "fields": [
+                    "status",
+                    ("last_verified_on", "verification_method"),
+                    "last_verified_by",
+                    "published_at",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
         ),
     ]
 

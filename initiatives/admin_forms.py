@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from initiatives.models import Initiative, Source
-from probono.safe_edits import RevisionedForm
+from probono.verification_admin import VerifiedForm
 
 
 class TagsField(forms.ModelMultipleChoiceField):
@@ -50,7 +50,7 @@ class TagsWidget(AutocompleteSelectMultiple):
         return groups
 
 
-class InitiativeForm(RevisionedForm):
+class InitiativeForm(VerifiedForm):
     """A draft needs only a title, in either language (the model's clean() asks for one);
     publishing needs the rest (Initiative.missing_for_publication), checked here, where the
     countries chosen are known, and by SourceFormSet for the sources."""

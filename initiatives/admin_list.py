@@ -30,26 +30,14 @@ def country_codes(initiative):
     )
 
 
-@admin.display(description=_("last verified"), ordering="last_verified_on")
-def last_verified(initiative):
-    return short_date(initiative.last_verified_on)
-
-
 @admin.display(description=_("updated"), ordering="updated_at")
 def updated(initiative):
     return short_date(timezone.localtime(initiative.updated_at))
 
 
-def a_year_before(day):
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
-
-
 class NeedsAttentionFilter(admin.SimpleListFilter):
-    """What an editor should look at next: drafts that cannot be published yet, and entries
-    whose facts nobody has checked for a year."""
+    """Drafts that cannot be published yet (entries due for verification have the
+    re-verification filter, probono.verification_admin)."""
 
     title = _("needs attention")
     parameter_name = "attention"
@@ -57,14 +45,11 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("incomplete", _("Drafts missing what publishing needs")),
-            ("unverified", _("Not verified for 12 months")),
         ]
 
     def queryset(self, request, queryset):
         if self.value() == "incomplete":
             return queryset.filter(status=Initiative.Status.DRAFT).missing_for_publication()
-        if self.value() == "unverified":
-            return queryset.unverified_since(a_year_before(timezone.localdate()))
         return queryset
 
 

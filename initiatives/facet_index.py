@@ -26,12 +26,14 @@ from initiatives.listing import link_rows
 from initiatives.models import FacetIndexQueue, FacetIndexState, FacetSet, Initiative
 from networks.models import Membership
 from probono.caching import token
+from probono.verification import due_day
 
 ALL = "all"
 ONGOING = "end:none"
 # Keys are a filter's name and a value as stored ("country:BE", "kind:hackathon"), or a row's id
 # ("sector:12": renaming changes no set); status and year come from the years each initiative
-# starts and ends ("start:2020", "end:none"). Each filter counts its options (initiatives.filters).
+# starts and ends ("start:2020", "end:none"), verification from the month of the last one
+# ("verified:2026-05"). Each filter counts its options (initiatives.filters).
 BATCH = 500
 
 
@@ -141,6 +143,26 @@ class Index:
     @property
     def ongoing(self):
         return self.get(ALL) & ~self.completed
+
+    # Verification, from the month of each one
+
+    @property
+    def verified_lately(self):
+        """Verified in the last 12 months (probono.verification)."""
+        return self.for_today("verified", self.verified_since_due_day)
+
+    def verified_since_due_day(self, today):
+        """In a later month than the due day, or its month from that day on (a query)."""
+        day = due_day(today)
+        later = 0
+        for month, members in self.by_dimension["verified"].items():
+            if month > f"{day:%Y-%m}":
+                later |= members
+        next_month = (day.replace(day=1) + datetime.timedelta(days=31)).replace(day=1)
+        that_month = Initiative.objects.published().filter(
+            last_verified_on__gte=day, last_verified_on__lt=next_month
+        )
+        return later | bitmap(that_month.values_list("pk", flat=True))
 
 
 def search_mask(text):
@@ -286,10 +308,11 @@ def keys_of(initiatives):
     published = initiatives.filter(status=Initiative.Status.PUBLISHED)
     keys, leads = {}, {}
     columns = ["pk", "kind", "crisis_id", "facilitator_id", "network_id", "started_on", "ended_on"]
-    for pk, kind, crisis, lead, network, started, ended in published.values_list(*columns).iterator(
-        chunk_size=5000
-    ):
+    rows = published.values_list(*columns, "last_verified_on").iterator(chunk_size=5000)
+    for pk, kind, crisis, lead, network, started, ended, verified in rows:
         own = keys[pk] = {ALL, f"kind:{kind}", f"end:{ended.year}" if ended else ONGOING}
+        if verified:
+            own.add(f"verified:{verified:%Y-%m}")
         if started:
             own.add(f"start:{started.year}")
         if crisis:

@@ -1,9 +1,9 @@
 """The finder's filters, one class each, and the FilterSet that holds them in their canonical order.
 
 The public contract of a link's parameters, in their canonical order: country, sector, network,
-facilitator, crisis, tag, kind, status, year (each repeatable: values of one parameter combine with
-OR, parameters with AND), then q, sort, show and page (once each). `show` names the one facet whose
-options are all listed.
+facilitator, crisis, tag, kind, status, year, verified (each repeatable: values of one parameter
+combine with OR, parameters with AND), then q, sort, show and page (once each). `show` names the
+one facet whose options are all listed.
 
 Each filter knows, in one place:
 - how a link spells its values (`parse`, `spelled`), and which values it accepts (`clean`, with a
@@ -32,6 +32,7 @@ from initiatives import facet_index
 from initiatives.models import Crisis, Initiative, Sector
 from networks.models import Country, Facilitator, Network
 from probono.caching import kept_in_process, versioned_key
+from probono.verification import due_day
 
 SINGLE = ["q", "sort", "show", "page"]
 MAX_VALUES = 20
@@ -43,6 +44,7 @@ SORT_CHOICES = [
     ("oldest", gettext_lazy("Oldest first")),
     ("title", gettext_lazy("Title A–Z")),
 ]
+VERIFIED_LABEL = gettext_lazy("Verified in the last 12 months")
 
 
 class CleanedValuesField(forms.MultipleChoiceField):
@@ -321,6 +323,22 @@ class YearFilter(FinderFilter):
         return {value: count for value, count in counts.items() if count}
 
 
+class VerifiedFilter(FinderFilter):
+    """ "12m": verified in the last 12 months (probono.verification); the one value."""
+
+    title = gettext_lazy("Verification")
+    queryset_method = "verified_since"
+
+    def known_values(self, index):
+        return [("12m", str(VERIFIED_LABEL), None)]
+
+    def database_values(self, values, vocabulary):
+        return due_day()
+
+    def mask(self, index, values, vocabulary):
+        return index.verified_lately if values else 0
+
+
 class SearchFilter(django_filters.CharFilter):
     """Free text, once: every word, in either language (initiatives.search)."""
 
@@ -340,6 +358,7 @@ class InitiativeFilter(django_filters.FilterSet):
     kind = KindFilter()
     status = StatusFilter()
     year = YearFilter()
+    verified = VerifiedFilter()
     q = SearchFilter()
 
     class Meta:

@@ -120,9 +120,9 @@ class InitiativeQuerySet(models.QuerySet):
             | Q(last_verified_on__isnull=True)
         )
 
-    def unverified_since(self, day):
-        """Never verified, or last verified before `day`."""
-        return self.filter(Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=day))
+    def verified_since(self, day):
+        """Verified on `day` or later (the finder's "verified" filter)."""
+        return self.filter(last_verified_on__gte=day)
 
     def matching(self, text):
         """Every word of `text`, ranked on PostgreSQL (initiatives.search)."""

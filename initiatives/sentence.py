@@ -12,7 +12,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, npgettext
 
 # Filters this sentence has its own words for; any other one is named by its facet's title.
-WORDED = {"country", "sector", "network", "facilitator", "crisis", "tag", "kind", "status", "year"}
+WORDED = {
+    "country",
+    "sector",
+    "network",
+    "facilitator",
+    "crisis",
+    "tag",
+    "kind",
+    "status",
+    "year",
+    "verified",
+}
 
 
 @dataclasses.dataclass
@@ -57,6 +68,15 @@ def describe(finder, count):
             qualities.append(npgettext("initiatives that are", "ongoing", "ongoing", number))
         else:
             qualities.append(npgettext("initiatives that are", "completed", "completed", number))
+    if finder.query.filters.get("verified"):
+        qualities.append(
+            npgettext(
+                "initiatives that are",
+                "verified in the last 12 months",
+                "verified in the last 12 months",
+                number,
+            )
+        )
     for name, definition in finder.query.definitions.items():
         if name not in WORDED and (named := labels(name)):
             qualities.append(f"{lower_first(str(definition.title))}: {either(named)}")

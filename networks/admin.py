@@ -14,6 +14,12 @@ from networks.models import Country, Facilitator, Membership, Network
 from networks.resources import FacilitatorResource
 from probono.admin_search import NAME_STARTS, RankedSearchMixin, RelatedOnlyByNameFilter, name_rank
 from probono.safe_edits import SafeEditsAdmin
+from probono.verification_admin import (
+    VERIFICATION_FIELDSET,
+    VerificationAdmin,
+    VerifiedForm,
+    last_verified,
+)
 
 PREVIEW_SALT = "import-preview"
 
@@ -107,8 +113,11 @@ class MembershipInline(admin.TabularInline):
 
 # English and French descriptions side by side on one line: no tabs, no extra JavaScript.
 @admin.register(Network)
-class NetworkAdmin(RankedSearchMixin, SafeEditsAdmin, SimpleHistoryAdmin, TranslationAdmin):
-    list_display = ["name", "acronym", "founded_year", "headquarters_country"]
+class NetworkAdmin(
+    RankedSearchMixin, VerificationAdmin, SafeEditsAdmin, SimpleHistoryAdmin, TranslationAdmin
+):
+    form = VerifiedForm
+    list_display = ["name", "acronym", "founded_year", "headquarters_country", last_verified]
     search_fields = ["name", "slug", "acronym", "description_en", "description_fr"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
@@ -117,12 +126,14 @@ class NetworkAdmin(RankedSearchMixin, SafeEditsAdmin, SimpleHistoryAdmin, Transl
             _("Where and when"),
             {"fields": ["website", "founded_year", "headquarters_country", "headquarters_city"]},
         ),
+        VERIFICATION_FIELDSET,
     ]
 
 
 @admin.register(Facilitator)
 class FacilitatorAdmin(
     RankedSearchMixin,
+    VerificationAdmin,
     SafeEditsAdmin,
     AllOrNothingImportMixin,
     ReadableImportMixin,
@@ -132,7 +143,15 @@ class FacilitatorAdmin(
     TranslationAdmin,
 ):
     resource_classes = [FacilitatorResource]
-    list_display = ["name", "headquarters_country", "city", "founded_year", "is_active"]
+    form = VerifiedForm
+    list_display = [
+        "name",
+        "headquarters_country",
+        "city",
+        "founded_year",
+        "is_active",
+        last_verified,
+    ]
     list_filter = [
         "is_active",
         "networks",
@@ -161,4 +180,5 @@ class FacilitatorAdmin(
             {"fields": ["headquarters_country", "city", "countries", "founded_year"]},
         ),
         (_("Status"), {"fields": ["is_active", "closed_year"]}),
+        VERIFICATION_FIELDSET,
     ]

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user, user_has_device
 from django_otp.forms import OTPAuthenticationFormMixin
@@ -50,6 +51,14 @@ class AdminLoginForm(AdminAuthenticationForm, OTPAuthenticationFormMixin):
 class AdminSite(admin.AdminSite):
     login_form = AdminLoginForm
     login_template = "admin/login_otp.html"
+
+    def get_urls(self):
+        from probono.verification_admin import verification_queue
+
+        queue = path(
+            "verification/", self.admin_view(verification_queue), name="verification_queue"
+        )
+        return [queue, *super().get_urls()]
 
     def has_permission(self, request):
         user = request.user

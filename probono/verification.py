@@ -2,19 +2,15 @@
 since an edit is not a check (Open Referral's "assured date").
 
 Initiatives, facilitators and networks share these fields (`Verified`). An entry not verified for
-`VERIFICATION_PERIOD` is due: its public page says so, the finder can leave it out
+12 months is due: its public page says so, the finder can leave it out
 (`?verified=12m`) and the admin's re-verification queue lists it, oldest first.
 """
-
-import datetime
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-VERIFICATION_PERIOD = datetime.timedelta(days=365)
 
 
 class Method(models.TextChoices):
@@ -23,13 +19,16 @@ class Method(models.TextChoices):
     READER = "reader", _("reader correction")
 
 
+def a_year_before(day):
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
 def due_day(today=None):
-    """Entries last verified before this day are due for verification."""
-    return (today or timezone.localdate()) - VERIFICATION_PERIOD
-
-
-def verified_since(day):
-    return Q(last_verified_on__gte=day)
+    """Entries last verified before this day, 12 months ago, are due for verification."""
+    return a_year_before(today or timezone.localdate())
 
 
 def due_for_verification(day=None):

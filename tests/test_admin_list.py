@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from initiatives.admin_list import a_year_before
 from initiatives.models import Initiative
+from probono.verification import a_year_before, due_for_verification
 from tests.directory import make_initiative
 
 pytestmark = pytest.mark.django_db
@@ -139,7 +139,7 @@ def test_the_queryset_and_the_model_agree_on_what_publishing_requires(entries):
 
 
 def test_the_queryset_knows_what_was_not_verified_since_a_day(entries):
-    unverified = Initiative.objects.unverified_since(A_YEAR_AGO)
+    unverified = Initiative.objects.filter(due_for_verification(A_YEAR_AGO))
     assert {initiative.slug for initiative in unverified} == {
         "never-verified",
         "over-a-year-ago",
@@ -151,8 +151,8 @@ def test_needs_attention_lists_drafts_not_ready_to_publish(editor_client, entrie
     assert listed(editor_client, "?attention=incomplete") == INCOMPLETE
 
 
-def test_needs_attention_lists_entries_not_verified_for_12_months(editor_client, entries):
-    assert listed(editor_client, "?attention=unverified") == {
+def test_the_queue_lists_entries_not_verified_for_12_months(editor_client, entries):
+    assert listed(editor_client, "?verification=due") == {
         "never-verified",
         "over-a-year-ago",
         "published-never-verified",
@@ -163,6 +163,7 @@ def test_the_needs_attention_filter_is_offered_in_plain_words(editor_client, ent
     content = html.unescape(editor_client.get(CHANGELIST).content.decode())
     assert "By needs attention" in content
     assert "Drafts missing what publishing needs" in content
+    assert "By re-verification" in content
     assert "Not verified for 12 months" in content
 
 
