@@ -71,7 +71,13 @@ class VerificationFilter(admin.SimpleListFilter):
 
 
 class VerifiedForm(RevisionedForm):
-    """A verification date set or changed in the form says how the facts were checked."""
+    """A verification date set or changed in the form says how the facts were checked: a new
+    entry is written from its sources, so that is the method offered first."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance._state.adding and "verification_method" in self.fields:
+            self.fields["verification_method"].initial = Method.SOURCES
 
     def clean(self):
         cleaned_data = super().clean()

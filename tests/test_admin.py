@@ -33,6 +33,7 @@ def form_data(sources=(), **changes):
         "end_precision": "day",
         "participants_unit": "participants",
         "status": "draft",
+        "verification_method": "sources",
     }
     data.update(changes)
     # The form has a field per language: title_en and title_fr...

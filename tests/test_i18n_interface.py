@@ -498,7 +498,8 @@ class TestTheSmallDirectory:
         assert "28 mars 2020 – 30 avril 2020" in french
         assert "<dd>42,968</dd>" in english
         assert "<dd>42\u202f968</dd>" in french
-        assert "Faits vérifiés pour la dernière fois le 28 mars 2020." in french
+        verified = '<time datetime="2020-03-28">28 mars 2020</time>'
+        assert f"Faits vérifiés pour la dernière fois le {verified}" in french
 
     def test_the_french_feed_is_in_french(self, client, french_directory):
         content = client.get("/fr/initiatives/feed/?country=be").content.decode()

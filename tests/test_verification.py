@@ -85,7 +85,7 @@ def test_facilitator_and_network_pages_say_when_they_were_verified(client):
 def test_the_french_page_says_it_in_french(client):
     make_initiative("Fresh", "fresh", last_verified_on=TODAY, verification_method="sources")
     page = text(client.get("/fr/initiatives/fresh/"))
-    assert "Faits vérifiés le" in page
+    assert "Faits vérifiés pour la dernière fois le" in page
     assert "(sources vérifiées)" in page
 
 
