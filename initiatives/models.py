@@ -272,6 +272,8 @@ class Initiative(WebLinks, Verified, Revisioned):
                 condition=Q(status="published"),
                 name="initiative_published_latest",
             ),
+            # The re-verification queue, oldest first, and the finder's "verified" filter.
+            models.Index(fields=["last_verified_on"], name="initiative_last_verified"),
         ]
 
     def __str__(self):

@@ -103,6 +103,10 @@ class Migration(migrations.Migration):
                 verbose_name="facts last verified on",
             ),
         ),
+        migrations.AddIndex(
+            model_name="initiative",
+            index=models.Index(fields=["last_verified_on"], name="initiative_last_verified"),
+        ),
         migrations.RunPython(sqlite_search.create, sqlite_search.drop),
         migrations.RunPython(rebuild_facet_index, migrations.RunPython.noop),
     ]
