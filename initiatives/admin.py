@@ -15,6 +15,7 @@ from initiatives.admin_forms import InitiativeForm, SourceInline
 from initiatives.admin_list import (
     NeedsAttentionFilter,
     NetworkFilter,
+    SourceLinksFilter,
     country_codes,
     lead,
     updated,
@@ -97,6 +98,7 @@ class InitiativeAdmin(
         ("countries", RelatedOnlyByNameFilter),
         ("sectors", RelatedOnlyByNameFilter),
         NetworkFilter,
+        SourceLinksFilter,
         "crisis",
         "kind",
     ]

@@ -8,7 +8,8 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.text import get_text_list, slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
@@ -188,4 +189,32 @@ class SourceInline(admin.StackedInline):
         ("title", "publisher"),
         ("published_on", "accessed_on"),
         "order",
+        ("link_check", "archived_copy"),
     ]
+    # What `manage.py check_sources` found: shown, never edited (docs/sources.md).
+    readonly_fields = ["link_check", "archived_copy"]
+
+    @admin.display(description=_("link check"))
+    def link_check(self, source):
+        if not source.checked_at:
+            return source.get_link_status_display()
+        details = [str(source.http_status or source.last_error or "")]
+        if source.failure_count:
+            details.append(_("%(count)s failures counted") % {"count": source.failure_count})
+        return format_html(
+            "{} ({}), {} {}",
+            source.get_link_status_display(),
+            "; ".join(detail for detail in details if detail),
+            _("checked"),
+            formats.date_format(timezone.localtime(source.checked_at), "SHORT_DATETIME_FORMAT"),
+        )
+
+    @admin.display(description=_("archived copy"))
+    def archived_copy(self, source):
+        if not source.archive_url:
+            return _("None found yet")
+        return format_html(
+            '<a href="{}" rel="noopener">{}</a>',
+            source.archive_url,
+            formats.date_format(timezone.localtime(source.archived_at), "SHORT_DATE_FORMAT"),
+        )

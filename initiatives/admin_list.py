@@ -7,7 +7,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from initiatives.models import Initiative
+from initiatives.models import Initiative, Source
+from initiatives.sources import LinkStatus
 from networks.models import Network
 
 
@@ -65,4 +66,20 @@ class NetworkFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if network := Network.objects.filter(slug=self.value()).first():
             return queryset.in_networks([network])
+        return queryset
+
+
+class SourceLinksFilter(admin.SimpleListFilter):
+    """Initiatives with a source link the checker found dead or failing (docs/sources.md)."""
+
+    title = _("source links")
+    parameter_name = "links"
+
+    def lookups(self, request, model_admin):
+        return [(LinkStatus.DEAD, _("A dead link")), (LinkStatus.FAILING, _("A failing link"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in (LinkStatus.DEAD, LinkStatus.FAILING):
+            with_links = Source.objects.filter(link_status=self.value()).values("initiative")
+            return queryset.filter(pk__in=with_links)
         return queryset

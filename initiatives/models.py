@@ -22,6 +22,7 @@ from initiatives.indexes import (  # noqa: F401
     PublishedSearch,
     SearchIndex,
 )
+from initiatives.leases import Lease  # noqa: F401 (a model of this app)
 from initiatives.querysets import InitiativeQuerySet
 from initiatives.sources import Source  # noqa: F401 (a model of this app)
 from networks.models import Country, Facilitator, Network, WebLinks

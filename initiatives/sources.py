@@ -2,16 +2,80 @@
 
 Named for what it is rather than for whose it is, so that facilitators and networks can have
 sources too, and links can be checked, without a second model (issue 19).
+
+Each source also carries what the link checker (`initiatives.link_checks`, docs/sources.md)
+last found at its address, and its copy in the Wayback Machine: written by the checker with
+QuerySet.update(), so that no check is an edit of the initiative or a line of its history.
 """
 
+import datetime
 from urllib.parse import urlsplit
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from networks.models import WebLinks
+
+
+class LinkStatus(models.TextChoices):
+    UNCHECKED = "unchecked", _("Not checked yet")
+    LIVE = "live", _("Live")
+    REDIRECTED = "redirected", _("Live, at another address")
+    # Answered, but not with the page: 401, 403 or 429 (often a site turning robots away).
+    REFUSED = "refused", _("Refused the checker")
+    FAILING = "failing", _("Failing")
+    DEAD = "dead", _("Dead")
+    # The checker's own connection was down: nothing was learnt about the link.
+    UNREACHABLE = "unreachable", _("Not checked: no connection")
+
+    @classmethod
+    def working(cls):
+        return [cls.LIVE, cls.REDIRECTED]
+
+
+# What the checker writes: no history is kept of it (HistoricalRecords' excluded_fields).
+LINK_STATE = [
+    "link_status",
+    "http_status",
+    "final_url",
+    "last_error",
+    "checked_at",
+    "last_live_at",
+    "failure_count",
+    "first_failure_at",
+    "last_failure_at",
+    "next_check_at",
+    "archive_url",
+    "archived_at",
+    "capture_requested_at",
+]
+
+
+class SourceQuerySet(models.QuerySet):
+    def due(self, now):
+        """Sources to check now, those never checked first, then by when they fell due: a run
+        cut short resumes where it stopped."""
+        return self.filter(Q(next_check_at__isnull=True) | Q(next_check_at__lte=now)).order_by(
+            F("next_check_at").asc(nulls_first=True), "pk"
+        )
+
+    def needing_capture(self):
+        """Sources of published initiatives, found live, never sent to the Wayback Machine."""
+        return self.filter(
+            initiative__status="published",
+            link_status__in=LinkStatus.working(),
+            capture_requested_at__isnull=True,
+        ).order_by("pk")
+
+    def awaiting_snapshot(self, now, after=datetime.timedelta(minutes=30)):
+        """Sources whose capture was asked for in the last two days (a capture takes minutes)
+        and whose snapshot has not been seen since."""
+        return self.filter(
+            capture_requested_at__lte=now - after,
+            capture_requested_at__gte=now - datetime.timedelta(days=2),
+        ).filter(Q(archived_at__isnull=True) | Q(archived_at__lt=F("capture_requested_at")))
 
 
 class Source(WebLinks, models.Model):
@@ -39,13 +103,51 @@ class Source(WebLinks, models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    # Each change is kept, with who made it; the initiative's history page lists them.
-    history = HistoricalRecords()
+    link_status = models.CharField(
+        _("link"),
+        max_length=12,
+        choices=LinkStatus,
+        default=LinkStatus.UNCHECKED,
+        db_default=LinkStatus.UNCHECKED,
+    )
+    http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    final_url = models.URLField(
+        _("address after redirects"), max_length=2000, blank=True, default="", db_default=""
+    )
+    last_error = models.CharField(
+        _("last error"), max_length=200, blank=True, default="", db_default=""
+    )
+    checked_at = models.DateTimeField(_("last checked"), null=True, blank=True)
+    last_live_at = models.DateTimeField(_("last found live"), null=True, blank=True)
+    failure_count = models.PositiveSmallIntegerField(
+        _("failures counted"),
+        default=0,
+        db_default=0,
+        help_text=_("Failures at least three days apart; three make the link dead."),
+    )
+    first_failure_at = models.DateTimeField(_("first failure"), null=True, blank=True)
+    last_failure_at = models.DateTimeField(_("last failure counted"), null=True, blank=True)
+    next_check_at = models.DateTimeField(_("next check"), null=True, blank=True)
+    archive_url = models.URLField(
+        _("archived copy"), max_length=2000, blank=True, default="", db_default=""
+    )
+    archived_at = models.DateTimeField(_("archived on"), null=True, blank=True)
+    capture_requested_at = models.DateTimeField(_("capture requested"), null=True, blank=True)
+
+    objects = SourceQuerySet.as_manager()
+
+    # Each change is kept, with who made it; the initiative's history page lists them. What the
+    # link checker finds is not an edit.
+    history = HistoricalRecords(excluded_fields=LINK_STATE)
 
     class Meta:
         verbose_name = _("source")
         verbose_name_plural = _("sources")
         ordering = ["order", "pk"]
+        indexes = [
+            # check_sources: the sources due, by next_check_at (SourceQuerySet.due).
+            models.Index(fields=["next_check_at"], name="source_next_check_idx"),
+        ]
         constraints = [
             # The exports give one source address per initiative: the primary one.
             models.UniqueConstraint(
@@ -64,6 +166,30 @@ class Source(WebLinks, models.Model):
 
     def __str__(self):
         return self.title or self.site
+
+    def save(self, *args, **kwargs):
+        stored_url = getattr(self, "stored_url", None)
+        if stored_url is not None and stored_url != self.url:
+            self.forget_link_state()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], *LINK_STATE}
+        super().save(*args, **kwargs)
+        self.stored_url = self.url
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Where the link state was found: an edit of the address starts it afresh (save()).
+        instance.stored_url = instance.url if "url" in field_names else None
+        return instance
+
+    def forget_link_state(self):
+        for name in LINK_STATE:
+            setattr(self, name, self._meta.get_field(name).get_default())
+
+    @property
+    def is_dead(self):
+        return self.link_status == LinkStatus.DEAD
 
     @property
     def site(self):

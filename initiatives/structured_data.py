@@ -114,6 +114,8 @@ def creative_work(source):
         data["publisher"] = {"@type": "Organization", "name": source.publisher}
     if source.published_on:
         data["datePublished"] = source.published_on.isoformat()
+    if source.archive_url:
+        data["archivedAt"] = source.archive_url
     return data
 
 

@@ -385,6 +385,20 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "networks.import_uploads.UploadStorage"
 
 SITE_NAME = "Pro Bono Directory"
 
+# The sources' link checker and archiving (`manage.py check_sources`, docs/sources.md): whom
+# sites can reach about it (named in its User-Agent; required to run it), how long it waits for
+# each answer, and the page whose silence means the checker's own connection is down.
+LINK_CHECK_CONTACT = os.environ.get("LINK_CHECK_CONTACT", "")
+LINK_CHECK_TIMEOUT = envint("LINK_CHECK_TIMEOUT", "10")
+LINK_CHECK_CANARY_URL = os.environ.get("LINK_CHECK_CANARY_URL", "https://www.wikipedia.org/")
+WAYBACK_AVAILABILITY_URL = os.environ.get(
+    "WAYBACK_AVAILABILITY_URL", "https://archive.org/wayback/available"
+)
+WAYBACK_SAVE_URL = os.environ.get("WAYBACK_SAVE_URL", "https://web.archive.org/save")
+# archive.org's S3-like keys (https://archive.org/account/s3.php): without them, no captures.
+WAYBACK_ACCESS_KEY = envsecret("WAYBACK_ACCESS_KEY")
+WAYBACK_SECRET_KEY = envsecret("WAYBACK_SECRET_KEY")
+
 # The benchmark's control views under /bench/ (`make bench`); never on in production.
 BENCHMARK = envbool("BENCHMARK", "false")
 if BENCHMARK:
