@@ -36,7 +36,6 @@ RECHECK_DEAD = datetime.timedelta(days=30)
 RETRY_UNREACHABLE = datetime.timedelta(hours=1)
 # Answers that turn the checker away rather than say the page is gone: never a failure.
 REFUSING = {401, 403, 429}
-HOST_INTERVAL = 1.0
 # A canary that answered this many seconds ago still vouches for the connection.
 PROBE_TRUSTED_FOR = 60.0
 LEASE_NAME, LEASE_FOR, RENEW_EVERY = "check_sources", datetime.timedelta(minutes=15), 60.0
@@ -143,7 +142,7 @@ class Run:
     ):
         self.fixed_now, self.limit, self.captures = now, limit, captures
         self.deadline = time.monotonic() + max_seconds if max_seconds else None
-        self.fetcher = fetcher or Fetcher(HostSpacing(HOST_INTERVAL))
+        self.fetcher = fetcher or Fetcher(HostSpacing(settings.LINK_CHECK_HOST_INTERVAL))
         self.progress, self.progress_every = progress, progress_every
         self.counts = Counter()
         self.probed_at = None

@@ -391,6 +391,8 @@ SITE_NAME = "Pro Bono Directory"
 LINK_CHECK_CONTACT = os.environ.get("LINK_CHECK_CONTACT", "")
 LINK_CHECK_TIMEOUT = envint("LINK_CHECK_TIMEOUT", "10")
 LINK_CHECK_CANARY_URL = os.environ.get("LINK_CHECK_CANARY_URL", "https://www.wikipedia.org/")
+# Seconds between two requests to one host: the Internet Archive crawler's rule, not a choice.
+LINK_CHECK_HOST_INTERVAL = 1.0
 WAYBACK_AVAILABILITY_URL = os.environ.get(
     "WAYBACK_AVAILABILITY_URL", "https://archive.org/wayback/available"
 )
