@@ -174,9 +174,10 @@ class Run:
             if tasks and not self.connection_works():
                 raise NoConnection
             while tasks:
-                if self.deadline and time.monotonic() >= self.deadline:
+                task, wait = self.next_task(tasks)
+                if self.deadline and time.monotonic() + wait >= self.deadline:
+                    tasks.insert(0, task)
                     break
-                task = self.next_task(tasks)
                 getattr(self, task.kind)(task.source, tasks)
                 self.keep_lease()
                 self.report()
@@ -188,17 +189,19 @@ class Run:
         return self.counts
 
     def next_task(self, tasks):
-        """The first task whose host may be asked now, else the one whose host is free first."""
-        spacing = self.fetcher.spacing
+        """The first task whose host may be asked now, else the first of those whose host is
+        free soonest; with how long its host has yet to wait."""
+        waits = {}
         best, best_wait = 0, None
         for index, task in enumerate(tasks[:LOOK_AHEAD]):
-            wait = spacing.ready_in(task.host)
+            if task.host not in waits:
+                waits[task.host] = self.fetcher.spacing.ready_in(task.host)
+            wait = waits[task.host]
             if not wait:
-                best = index
-                break
+                return tasks.pop(index), 0.0
             if best_wait is None or wait < best_wait:
                 best, best_wait = index, wait
-        return tasks.pop(best)
+        return tasks.pop(best), best_wait
 
     def connection_works(self):
         if self.probed_at and time.monotonic() - self.probed_at < PROBE_TRUSTED_FOR:

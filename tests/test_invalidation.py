@@ -4,6 +4,7 @@ leaves nothing stale behind."""
 
 import ast
 import contextlib
+import datetime
 import io
 import threading
 from pathlib import Path
@@ -14,10 +15,14 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from taggit.models import Tag
 
+from initiatives.link_checks import check_sources
 from initiatives.models import Initiative, Sector
+from initiatives.sources import LinkStatus
 from probono import caching
+from tests import local_sites
 from tests.conftest import admin_form_data
 from tests.directory import make_initiative
 from tests.test_admin_import_export import INITIATIVES, csv_text, import_file, initiative_row
@@ -259,6 +264,38 @@ def test_creating_a_published_initiative_publishes(publications):
     assert writes.count == 1
 
 
+def test_a_link_check_publishes_what_readers_see_and_nothing_else(petition, publications, settings):
+    """Checks write with QuerySet.update(): a link found dead, and its archived copy, still
+    leave the cached page behind; a link found live again as before publishes nothing."""
+    sites, stop = local_sites.start(host_count=1)
+    settings.LINK_CHECK_CANARY_URL = sites.canary
+    settings.WAYBACK_AVAILABILITY_URL = f"{sites.wayback}/wayback/available"
+    settings.LINK_CHECK_HOST_INTERVAL = 0
+    url = sites.url(0, "/gone")
+    sites.snapshots[url] = (f"https://web.archive.org/web/20250102030405/{url}", "20250102030405")
+    now = timezone.now()
+    petition.sources.update(
+        url=url,
+        link_status=LinkStatus.FAILING,
+        failure_count=2,
+        first_failure_at=now - datetime.timedelta(days=6),
+        last_failure_at=now - datetime.timedelta(days=3),
+    )
+    page, reader = petition.get_absolute_url(), Client()
+    try:
+        assert "no longer available" not in text(reader.get(page))
+        with publications() as writes:
+            check_sources(now=now)
+        # The dead link, then its copy: each stored, and published, as soon as known.
+        assert writes.count == 2
+        assert "archived copy of 2 January 2025" in text(reader.get(page))
+        with publications() as writes:
+            check_sources(now=now + datetime.timedelta(days=30))
+        assert writes.count == 0
+    finally:
+        stop()
+
+
 # Every call named like a write that sends no signals, each reviewed: what it writes, and what
 # publishes it. A new one fails the test until it is reviewed and listed here.
 REVIEWED = {
@@ -284,6 +321,13 @@ REVIEWED = {
     # The primary mark leaving a source, just before that source's form saves it (and its
     # signals and history) with the rest of the initiative's form.
     ("initiatives/admin_forms.py", "Source.objects.filter(pk__in=demoted, is_primary=True).update"),
+    # What the link checker found, which no history keeps: changes.record() in the same
+    # transaction when readers would see it otherwise (test_a_link_check_...).
+    ("initiatives/link_checks.py", "Source.objects.filter(pk=source.pk, url=source.url).update"),
+    # check_sources' lease against overlapping runs: never shown to readers.
+    ("initiatives/leases.py", "cls.objects.filter(free, name=name).update"),
+    ("initiatives/leases.py", "cls.objects.filter(name=name, holder=holder).update"),
+    ("initiatives/leases.py", "Lease.objects.filter(name=self.name, holder=self.holder).update"),
     # Not writes: SET LOCAL for the search's ids; SELECT 1 for /healthz.
     ("initiatives/search.py", "cursor.execute"),
     ("probono/health.py", "cursor.execute"),
