@@ -38,6 +38,8 @@ RETRY_UNREACHABLE = datetime.timedelta(hours=1)
 REFUSING = {401, 403, 429}
 # A canary that answered this many seconds ago still vouches for the connection.
 PROBE_TRUSTED_FOR = 60.0
+# Failed lookups or captures after which a run leaves the archive alone (it may be down).
+ARCHIVE_FAILURES_TOLERATED = 3
 LEASE_NAME, LEASE_FOR, RENEW_EVERY = "check_sources", datetime.timedelta(minutes=15), 60.0
 # How far down the list of tasks a run looks for one whose host is free.
 LOOK_AHEAD = 200
@@ -107,13 +109,6 @@ def store(source, fields):
     return written
 
 
-def needs_snapshot(source):
-    if not source.archive_url:
-        return True
-    requested, archived = source.capture_requested_at, source.archived_at
-    return requested is not None and (archived is None or archived < requested)
-
-
 def in_https(address):
     return address.replace("http://web.archive.org/", "https://web.archive.org/", 1)
 
@@ -148,6 +143,7 @@ class Run:
         self.probed_at = None
         self.started = self.reported = self.renewed = time.monotonic()
         self.lease = None
+        self.archive_failures = 0
 
     def now(self):
         return self.fixed_now or timezone.now()
@@ -160,12 +156,9 @@ class Run:
             save_host = host_of(settings.WAYBACK_SAVE_URL)
             captures = Source.objects.needing_capture()[: self.captures]
             tasks += [Task("capture", source, save_host) for source in captures]
-        lookups = Source.objects.awaiting_snapshot(now)
-        tasks += [self.lookup_task(source) for source in lookups]
-        return tasks
-
-    def lookup_task(self, source):
-        return Task("lookup", source, host_of(settings.WAYBACK_AVAILABILITY_URL))
+        lookup_host = host_of(settings.WAYBACK_AVAILABILITY_URL)
+        lookups = Source.objects.needing_lookup(now)
+        return tasks + [Task("lookup", source, lookup_host) for source in lookups]
 
     def run(self):
         tasks = self.tasks()
@@ -220,30 +213,38 @@ class Run:
         store(source, fields)
         self.counts[fields["link_status"]] += 1
         self.counts["checked"] += 1
-        if needs_snapshot(source):
-            tasks.append(self.lookup_task(source))
 
     def lookup(self, source, tasks):
+        if self.archive_failures >= ARCHIVE_FAILURES_TOLERATED:
+            return
         try:
             found = wayback.closest_snapshot(self.fetcher, source.url)
         except LookupError as error:
-            logger.warning("Source %s: %s", source.pk, error)
-            self.counts["lookups failed"] += 1
+            self.archive_failed(source, error, "lookups failed")
             return
+        fields = {"archive_checked_at": self.now()}
         if found:
             address, archived_at = found
-            store(source, {"archive_url": in_https(address)[:2000], "archived_at": archived_at})
+            fields |= {"archive_url": in_https(address)[:2000], "archived_at": archived_at}
             self.counts["archived copies found"] += 1
+        store(source, fields)
 
     def capture(self, source, tasks):
+        if self.archive_failures >= ARCHIVE_FAILURES_TOLERATED:
+            return
         try:
             wayback.request_capture(self.fetcher, source.url)
         except LookupError as error:
-            logger.warning("Source %s: %s", source.pk, error)
-            self.counts["captures refused"] += 1
+            self.archive_failed(source, error, "captures refused")
             return
         store(source, {"capture_requested_at": self.now()})
         self.counts["captures requested"] += 1
+
+    def archive_failed(self, source, error, what):
+        """Logged, and tried again next run; after a few, the archive is left alone this run."""
+        logger.warning("Source %s: %s", source.pk, error)
+        self.counts[what] += 1
+        self.archive_failures += 1
 
     def no_connection(self, sources):
         now = self.now()

@@ -49,6 +49,7 @@ LINK_STATE = [
     "next_check_at",
     "archive_url",
     "archived_at",
+    "archive_checked_at",
     "capture_requested_at",
 ]
 
@@ -69,13 +70,20 @@ class SourceQuerySet(models.QuerySet):
             capture_requested_at__isnull=True,
         ).order_by("pk")
 
-    def awaiting_snapshot(self, now, after=datetime.timedelta(minutes=30)):
-        """Sources whose capture was asked for in the last two days (a capture takes minutes)
-        and whose snapshot has not been seen since."""
-        return self.filter(
-            capture_requested_at__lte=now - after,
+    def needing_lookup(self, now):
+        """Sources whose archived copy to look for: never looked for; looked for in vain a week
+        ago or more; or captured lately (a capture takes minutes to show), not seen since and
+        not looked for in the last hour."""
+        never = Q(archive_checked_at__isnull=True)
+        in_vain = Q(archive_url="", archive_checked_at__lte=now - datetime.timedelta(days=7))
+        captured = Q(
+            capture_requested_at__lte=now - datetime.timedelta(minutes=30),
             capture_requested_at__gte=now - datetime.timedelta(days=2),
-        ).filter(Q(archived_at__isnull=True) | Q(archived_at__lt=F("capture_requested_at")))
+            archive_checked_at__lte=now - datetime.timedelta(minutes=50),
+        ) & (Q(archived_at__isnull=True) | Q(archived_at__lt=F("capture_requested_at")))
+        return self.filter(never | in_vain | captured).order_by(
+            F("archive_checked_at").asc(nulls_first=True), "pk"
+        )
 
 
 class Source(WebLinks, models.Model):
@@ -132,6 +140,9 @@ class Source(WebLinks, models.Model):
         _("archived copy"), max_length=2000, blank=True, default="", db_default=""
     )
     archived_at = models.DateTimeField(_("archived on"), null=True, blank=True)
+    archive_checked_at = models.DateTimeField(
+        _("archived copy last looked for"), null=True, blank=True
+    )
     capture_requested_at = models.DateTimeField(_("capture requested"), null=True, blank=True)
 
     objects = SourceQuerySet.as_manager()

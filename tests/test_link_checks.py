@@ -33,7 +33,7 @@ def sites():
 def nothing_else_due(directory_built_once, django_db_blocker):
     """The directory's own sources (example.org) are not due: no test asks the internet."""
     with django_db_blocker.unblock():
-        Source.objects.update(next_check_at=NOW + 365 * DAY)
+        Source.objects.update(next_check_at=NOW + 365 * DAY, archive_checked_at=NOW + 365 * DAY)
 
 
 @pytest.fixture(autouse=True)
@@ -346,13 +346,13 @@ def test_captures_are_asked_for_with_the_keys_for_published_initiatives_only(
     assert saves[0].headers["Accept"] == "application/json"
     assert stored(published).capture_requested_at == NOW
     assert counts["captures requested"] == 1
-    # Asked once only; the copy is looked for half an hour later.
+    # Asked once only; the copy is looked for in the next hour's run.
     sites.forget()
     sites.snapshots[published.url] = (
         f"https://web.archive.org/web/20261206093000/{published.url}",
         "20261206093000",
     )
-    check_sources(now=NOW + datetime.timedelta(minutes=40))
+    check_sources(now=NOW + datetime.timedelta(hours=1))
     assert [hit.method for hit in sites.requests_to(sites.wayback)] == ["GET"]
     assert stored(published).archive_url.endswith(published.url)
 
@@ -494,3 +494,53 @@ def test_the_structured_data_names_the_archived_copy(client, petition):
     petition.sources.update(link_status=LinkStatus.LIVE, archive_url=COPY, archived_at=NOW)
     content = client.get(PAGE).content.decode()
     assert f'"archivedAt": "{COPY}"' in content
+
+
+def test_the_admin_shows_what_the_checker_found_read_only(admin_client, petition):
+    petition.sources.update(
+        link_status=LinkStatus.DEAD,
+        http_status=410,
+        failure_count=3,
+        checked_at=NOW,
+        archive_url=COPY,
+        archived_at=NOW,
+    )
+    content = admin_client.get(f"/admin/initiatives/initiative/{petition.pk}/change/").content
+    content = content.decode()
+    assert "Dead (410; 3 failures counted), checked 12/06/2026 9 a.m." in content
+    assert f'<a href="{COPY}" rel="noopener">6 Dec 2026</a>' in content
+    assert 'name="sources-0-link_status"' not in content
+
+
+def test_the_admin_lists_initiatives_with_a_dead_source_link(admin_client, petition, draft):
+    petition.sources.update(link_status=LinkStatus.DEAD)
+    response = admin_client.get("/admin/initiatives/initiative/", {"links": "dead"})
+    assert [str(entry) for entry in response.context["cl"].result_list] == [str(petition)]
+    response = admin_client.get("/admin/initiatives/initiative/", {"links": "failing"})
+    assert list(response.context["cl"].result_list) == []
+
+
+def test_a_copy_looked_for_in_vain_is_looked_for_again_a_week_later(sites, petition):
+    source = add_source(petition, sites.url(0, "/live"))
+    check_sources(now=NOW)
+    assert stored(source).archive_checked_at == NOW
+    sites.snapshots[source.url] = (
+        f"https://web.archive.org/web/20261207000000/{source.url}",
+        "20261207000000",
+    )
+    check_sources(now=NOW + 6 * DAY)
+    assert stored(source).archive_url == ""
+    check_sources(now=NOW + 7 * DAY)
+    assert stored(source).archive_url.endswith(source.url)
+    assert len(sites.requests_to(sites.wayback)) == 2
+
+
+def test_an_archive_that_fails_is_left_alone_for_the_run(sites, petition, settings):
+    settings.WAYBACK_AVAILABILITY_URL = f"{sites.wayback}/no-such-api"
+    sources = [add_source(petition, sites.url(number, "/live")) for number in range(5)]
+    counts = check_sources(now=NOW)
+    assert counts[LinkStatus.LIVE] == 5
+    assert counts["lookups failed"] == 3
+    assert len(sites.requests_to(sites.wayback)) == 3
+    # Not marked as looked for: the next run looks again.
+    assert {stored(source).archive_checked_at for source in sources} == {None}

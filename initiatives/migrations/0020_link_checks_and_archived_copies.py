@@ -19,6 +19,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='source',
+            name='archive_checked_at',
+            field=models.DateTimeField(blank=True, null=True, verbose_name='archived copy last looked for'),
+        ),
+        migrations.AddField(
+            model_name='source',
             name='archive_url',
             field=models.URLField(blank=True, db_default='', default='', max_length=2000, verbose_name='archived copy'),
         ),
