@@ -458,7 +458,7 @@ def test_the_page_offers_the_archived_copy_beside_a_live_link(client, petition):
     section = sources_section(client)
     assert 'href="https://example.org/source"' in section
     assert (
-        f'<a class="source__archive" href="{COPY}" rel="external noopener">archived copy</a>'
+        f'<a class="sources__archive" href="{COPY}" rel="external noopener">archived copy</a>'
         in (section)
     )
     assert "no longer available" not in section
