@@ -12,6 +12,7 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.text import get_text_list, slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from taggit.models import Tag
 
 from initiatives.models import Initiative, Source
@@ -200,7 +201,11 @@ class SourceInline(admin.StackedInline):
             return source.get_link_status_display()
         details = [str(source.http_status or source.last_error or "")]
         if source.failure_count:
-            details.append(_("%(count)s failures counted") % {"count": source.failure_count})
+            count = source.failure_count
+            details.append(
+                ngettext("%(count)s failure counted", "%(count)s failures counted", count)
+                % {"count": count}
+            )
         return format_html(
             "{} ({}), {} {}",
             source.get_link_status_display(),

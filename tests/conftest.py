@@ -1,12 +1,16 @@
 import contextlib
 import copy
+import datetime
 import html
 import re
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
+from initiatives.sources import Source
+from tests import local_sites
 from tests.directory import (
     build_directory,
     create_clinics,
@@ -315,3 +319,33 @@ def bound_values(form):
         else:
             data[form.add_prefix(name)] = "on" if value is True else str(value)
     return data
+
+
+@pytest.fixture(scope="module")
+def local_sites_running():
+    running, stop = local_sites.start()
+    yield running
+    stop()
+
+
+@pytest.fixture
+def sites(local_sites_running, settings):
+    """The local web sites and Wayback Machine (tests/local_sites.py), with nothing recorded
+    yet, and the link checker pointed at them, asking them as fast as it likes."""
+    local_sites_running.forget()
+    settings.LINK_CHECK_CANARY_URL = local_sites_running.canary
+    settings.WAYBACK_AVAILABILITY_URL = f"{local_sites_running.wayback}/wayback/available"
+    settings.WAYBACK_SAVE_URL = f"{local_sites_running.wayback}/save"
+    settings.LINK_CHECK_TIMEOUT = 0.5
+    settings.LINK_CHECK_HOST_INTERVAL = 0
+    settings.WAYBACK_ACCESS_KEY = settings.WAYBACK_SECRET_KEY = ""
+    return local_sites_running
+
+
+@pytest.fixture(scope="module")
+def only_new_sources_due(directory_built_once, django_db_blocker):
+    """The directory's own sources (example.org) neither due nor to look up: no test of the
+    link checker asks the internet."""
+    later = timezone.now() + datetime.timedelta(days=36500)
+    with django_db_blocker.unblock():
+        Source.objects.update(next_check_at=later, archive_checked_at=later)
