@@ -114,7 +114,12 @@ def in_https(address):
 
 
 class NoConnection(Exception):
-    pass
+    """The canary is silent: `source`, whose check failed at connection level, and those left
+    learn nothing from this run."""
+
+    def __init__(self, source=None):
+        self.source = source
+        super().__init__("no connection")
 
 
 @dataclass
@@ -174,8 +179,9 @@ class Run:
                 getattr(self, task.kind)(task.source, tasks)
                 self.keep_lease()
                 self.report()
-        except NoConnection:
-            self.no_connection([task.source for task in tasks if task.kind == "check"])
+        except NoConnection as lost:
+            left = [task.source for task in tasks if task.kind == "check"]
+            self.no_connection([lost.source, *left] if lost.source else left)
             tasks = []
         self.counts["left"] = sum(task.kind == "check" for task in tasks)
         self.report(final=True)
@@ -207,8 +213,7 @@ class Run:
     def check(self, source, tasks):
         answer = self.fetcher.check(source.url)
         if not answer.answered and not self.connection_works():
-            tasks.insert(0, Task("check", source, ""))
-            raise NoConnection
+            raise NoConnection(source)
         fields = verdict(source, answer, self.now())
         store(source, fields)
         self.counts[fields["link_status"]] += 1
@@ -272,7 +277,12 @@ def summary(counts, elapsed, final):
     rate = counts["checked"] / elapsed if elapsed else 0.0
     archive = ", ".join(
         f"{counts[what]} {what}"
-        for what in ("archived copies found", "captures requested", "captures refused")
+        for what in (
+            "archived copies found",
+            "lookups failed",
+            "captures requested",
+            "captures refused",
+        )
         if counts[what]
     )
     head = "Done" if final else "So far"

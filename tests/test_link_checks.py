@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from initiatives import link_checks
-from initiatives.leases import Lease
+from initiatives.leases import Lease, LeaseHeld, LeaseLost
 from initiatives.link_checks import check_sources
 from initiatives.sources import LinkStatus, Source
 
@@ -279,6 +279,16 @@ def test_a_lease_left_by_a_killed_run_expires(sites, petition):
     add_source(petition, sites.url(0, "/live"))
     call_command("check_sources", stdout=io.StringIO())
     assert len(site_requests(sites)) == 1
+
+
+def test_a_run_that_stalled_past_its_lease_learns_another_took_over():
+    quarter = datetime.timedelta(minutes=15)
+    with Lease.held("job", datetime.timedelta(0)) as stalled, Lease.held("job", quarter) as other:
+        with pytest.raises(LeaseLost):
+            stalled.renew()
+        other.renew()
+        with pytest.raises(LeaseHeld), Lease.held("job", quarter):
+            pass
 
 
 def test_checks_are_not_edits(sites, petition):

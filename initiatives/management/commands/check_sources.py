@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from initiatives.leases import LeaseHeld
+from initiatives.leases import LeaseHeld, LeaseLost
 from initiatives.link_checks import check_sources
 
 
@@ -51,3 +51,9 @@ class Command(BaseCommand):
             )
         except LeaseHeld as held:
             self.stdout.write(f"Another run is under way: {held} Nothing done.")
+        except LeaseLost:
+            # This run stalled past its lease and another one took over: it stops at once.
+            raise CommandError(
+                "Another run took over while this one stalled; it stopped here. What it "
+                "checked is stored."
+            ) from None
