@@ -5,16 +5,17 @@ The rules are the Internet Archive crawler's: a HEAD, then a GET if the HEAD is 
 the soonest; a link dead only after three failures at least three days apart. When the checker's
 own connection is down, nothing it finds counts against a link.
 
-A run works through a list of tasks (check a link, look up its copy, ask for a capture), always
-taking one whose host may be asked now, so that a slow host does not hold up the others. Each
+A run works through its tasks (check a link, look up its copy, ask for a capture) host by host,
+always taking the next task of a host that may be asked now, so that a host with many sources
+(or the archive) does not hold up the others. Each
 result is stored at once, with QuerySet.update() (no history, no revision: `Source`), and the
 sources left over stay due: the next run resumes where this one stopped.
 """
 
+import collections
 import datetime
 import logging
 import time
-from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -41,8 +42,6 @@ PROBE_TRUSTED_FOR = 60.0
 # Failed lookups or captures after which a run leaves the archive alone (it may be down).
 ARCHIVE_FAILURES_TOLERATED = 3
 LEASE_NAME, LEASE_FOR, RENEW_EVERY = "check_sources", datetime.timedelta(minutes=15), 60.0
-# How far down the list of tasks a run looks for one whose host is free.
-LOOK_AHEAD = 200
 NO_CONNECTION = "not checked: the checker had no connection"
 
 
@@ -144,7 +143,7 @@ class Run:
         self.deadline = time.monotonic() + max_seconds if max_seconds else None
         self.fetcher = fetcher or Fetcher(HostSpacing(settings.LINK_CHECK_HOST_INTERVAL))
         self.progress, self.progress_every = progress, progress_every
-        self.counts = Counter()
+        self.counts = collections.Counter()
         self.probed_at = None
         self.started = self.reported = self.renewed = time.monotonic()
         self.lease = None
@@ -166,41 +165,42 @@ class Run:
         return tasks + [Task("lookup", source, lookup_host) for source in lookups]
 
     def run(self):
-        tasks = self.tasks()
-        self.counts["due"] = sum(task.kind == "check" for task in tasks)
+        queues = by_host(self.tasks())
+        self.counts["due"] = checks_in(queues)
         try:
-            if tasks and not self.connection_works():
+            if queues and not self.connection_works():
                 raise NoConnection
-            while tasks:
-                task, wait = self.next_task(tasks)
+            while queues:
+                host, wait = self.next_host(queues)
                 if self.deadline and time.monotonic() + wait >= self.deadline:
-                    tasks.insert(0, task)
                     break
-                getattr(self, task.kind)(task.source, tasks)
+                task = queues[host].popleft()
+                if not queues[host]:
+                    del queues[host]
+                getattr(self, task.kind)(task.source)
                 self.keep_lease()
                 self.report()
         except NoConnection as lost:
-            left = [task.source for task in tasks if task.kind == "check"]
+            left = [
+                task.source for queue in queues.values() for task in queue if task.kind == "check"
+            ]
             self.no_connection([lost.source, *left] if lost.source else left)
-            tasks = []
-        self.counts["left"] = sum(task.kind == "check" for task in tasks)
+            queues = {}
+        self.counts["left"] = checks_in(queues)
         self.report(final=True)
         return self.counts
 
-    def next_task(self, tasks):
-        """The first task whose host may be asked now, else the first of those whose host is
-        free soonest; with how long its host has yet to wait."""
-        waits = {}
-        best, best_wait = 0, None
-        for index, task in enumerate(tasks[:LOOK_AHEAD]):
-            if task.host not in waits:
-                waits[task.host] = self.fetcher.spacing.ready_in(task.host)
-            wait = waits[task.host]
+    def next_host(self, queues):
+        """The first host (in the order of its most overdue task) that may be asked now, else
+        the one free soonest; with how long it has yet to wait."""
+        best, best_wait = None, None
+        for host in queues:
+            wait = self.fetcher.spacing.ready_in(host)
             if not wait:
-                return tasks.pop(index), 0.0
+                return host, 0.0
             if best_wait is None or wait < best_wait:
-                best, best_wait = index, wait
-        return tasks.pop(best), best_wait
+                best, best_wait = host, wait
+        return best, best_wait
 
     def connection_works(self):
         if self.probed_at and time.monotonic() - self.probed_at < PROBE_TRUSTED_FOR:
@@ -210,7 +210,7 @@ class Run:
             return True
         return False
 
-    def check(self, source, tasks):
+    def check(self, source):
         answer = self.fetcher.check(source.url)
         if not answer.answered and not self.connection_works():
             raise NoConnection(source)
@@ -219,7 +219,7 @@ class Run:
         self.counts[fields["link_status"]] += 1
         self.counts["checked"] += 1
 
-    def lookup(self, source, tasks):
+    def lookup(self, source):
         if self.archive_failures >= ARCHIVE_FAILURES_TOLERATED:
             return
         try:
@@ -234,7 +234,7 @@ class Run:
             self.counts["archived copies found"] += 1
         store(source, fields)
 
-    def capture(self, source, tasks):
+    def capture(self, source):
         if self.archive_failures >= ARCHIVE_FAILURES_TOLERATED:
             return
         try:
@@ -293,6 +293,18 @@ def summary(counts, elapsed, final):
     if final and counts["left"]:
         line += f"; {counts['left']} left for the next run"
     return line + "."
+
+
+def by_host(tasks):
+    """{host: its tasks in order}, the hosts in the order of their first task."""
+    queues = {}
+    for task in tasks:
+        queues.setdefault(task.host, collections.deque()).append(task)
+    return queues
+
+
+def checks_in(queues):
+    return sum(task.kind == "check" for queue in queues.values() for task in queue)
 
 
 def check_sources(**options):
