@@ -180,6 +180,10 @@ class Source(WebLinks, models.Model):
 
     def save(self, *args, **kwargs):
         stored_url = getattr(self, "stored_url", None)
+        if stored_url is None and self.pk is not None:
+            # Built otherwise than from its row (a revert from the history): ask the row.
+            stored = type(self)._base_manager.filter(pk=self.pk)
+            stored_url = stored.values_list("url", flat=True).first()
         if stored_url is not None and stored_url != self.url:
             self.forget_link_state()
             if kwargs.get("update_fields") is not None:

@@ -327,6 +327,10 @@ def test_a_new_address_is_checked_afresh(sites, petition):
     checked.title = "Renamed again"
     checked.save()
     assert stored(source).link_status == LinkStatus.LIVE
+    # So does a revert from the history to the first address: what was found is of another.
+    source.history.earliest().instance.save()
+    reverted = stored(source)
+    assert (reverted.url, reverted.link_status) == (sites.url(0, "/gone"), LinkStatus.UNCHECKED)
 
 
 def test_the_command_needs_a_contact(settings):
