@@ -183,7 +183,7 @@ def start(host_count=5):
     for address in addresses:
         server = ThreadingHTTPServer((address, 0), handler)
         server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
         servers.append(server)
         bases.append(f"http://{address}:{server.server_address[1]}")
     sites.hosts, sites.wayback, sites.canary = bases[:host_count], bases[-2], f"{bases[-1]}/canary"
