@@ -38,9 +38,13 @@ def closest_snapshot(fetcher, url):
     if not closest.get("available") or not str(closest.get("status", "200")).startswith("2"):
         return None
     try:
-        return closest["url"], snapshot_time(closest["timestamp"])
+        address, archived_at = closest["url"], snapshot_time(closest["timestamp"])
     except (KeyError, TypeError, ValueError) as error:
         raise LookupError(f"unexpected availability answer: {closest}"[:200]) from error
+    # Shown to readers as a link: a web address, nothing else.
+    if not isinstance(address, str) or not address.startswith(("http://", "https://")):
+        raise LookupError(f"unexpected address of a copy: {address!r}"[:200])
+    return address, archived_at
 
 
 def request_capture(fetcher, url):

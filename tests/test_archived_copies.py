@@ -192,3 +192,13 @@ def test_the_admin_lists_initiatives_with_a_dead_source_link(admin_client, petit
     assert [str(entry) for entry in response.context["cl"].result_list] == [str(petition)]
     response = admin_client.get("/admin/initiatives/initiative/", {"links": "failing"})
     assert list(response.context["cl"].result_list) == []
+    response = admin_client.get("/admin/initiatives/initiative/", {"links": "<script>"})
+    assert response.status_code == 200
+
+
+def test_a_copy_at_an_address_that_is_not_a_web_page_is_not_kept(sites, petition):
+    source = add_source(petition, sites.url(0, "/live"))
+    sites.snapshots[source.url] = ("javascript:alert(1)", "20250102030405")
+    counts = check_sources(now=NOW)
+    assert counts["lookups failed"] == 1
+    assert stored(source).archive_url == ""
