@@ -11,6 +11,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
+# The moderation queue of what readers send, registered by its own module.
+from initiatives import moderation_admin  # noqa: F401
 from initiatives.admin_forms import InitiativeForm, SourceInline
 from initiatives.admin_list import (
     NeedsAttentionFilter,

@@ -356,3 +356,8 @@ class Initiative(WebLinks, Verified, Revisioned):
         if start:
             return _("since %(start)s") % {"start": start}
         return end or ""
+
+
+# What readers send, about initiatives and the rest of the directory: models of this app that
+# refer to Initiative.Kind, so imported once Initiative exists.
+from initiatives.corrections import Correction, Proposal  # noqa: E402, F401

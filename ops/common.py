@@ -81,6 +81,7 @@ def production_env(database_url, **extra):
         "RATE_LIMIT_LOGINS": "0",
         "RATE_LIMIT_IMPORTS": "0",
         "RATE_LIMIT_PAGES": "0",
+        "RATE_LIMIT_REPORTS": "0",
         **extra,
     }
 

@@ -60,6 +60,12 @@ class AdminSite(admin.AdminSite):
         )
         return [queue, *super().get_urls()]
 
+    def each_context(self, request):
+        from initiatives.corrections import moderation_queue
+
+        # The header tells editors how many of the readers' reports wait for them.
+        return {**super().each_context(request), "moderation_queue": moderation_queue(request.user)}
+
     def has_permission(self, request):
         user = request.user
         return super().has_permission(request) and (

@@ -1,5 +1,6 @@
 """Rate limits per client address on what costs the most to answer: exports, searches, the
-admin's login and import forms, and pages rendered at all (docs/operations.md: Rate limits).
+admin's login and import forms, readers' corrections and proposals, and pages rendered at all
+(docs/operations.md: Rate limits).
 
 django-ratelimit counts, in the shared cache, the requests of each address (as `client_ip`
 finds it behind TRUSTED_PROXY_COUNT proxies) in fixed windows of RATE_LIMIT_WINDOW seconds.
@@ -21,6 +22,15 @@ LIMITED = {
     "logins": _("login attempts"),
     "imports": _("imports"),
     "pages": _("pages not yet in the cache"),
+    "reports": _("corrections and proposals"),
+}
+# The readers' forms count their submissions themselves (`over_limit`), so that a reader past
+# the limit gets the form back with what they typed.
+COUNTED_BY_THE_VIEW = {
+    "report_initiative",
+    "report_facilitator",
+    "report_network",
+    "propose_initiative",
 }
 
 
@@ -36,6 +46,8 @@ def limit_of(request):
             return "logins"
         # django-import-export's import form and its confirmation.
         return "imports" if match.url_name.endswith("_import") else None
+    if request.method == "POST" and match.url_name in COUNTED_BY_THE_VIEW:
+        return None
     if request.GET.get("q", "").strip():
         return "searches"
     # Every address not yet in the page cache (made-up parameters, say) costs a render.
@@ -55,18 +67,25 @@ class RateLimitMiddleware:
 
     def process_view(self, request, view, args, kwargs):
         name = limit_of(request)
-        if not (limit := settings.RATE_LIMITS.get(name, 0)):
+        if (retry_after := over_limit(request, name)) is None:
             return None
-        rate = (limit, settings.RATE_LIMIT_WINDOW)
-        usage = get_usage(request, group=name, key=address, rate=rate, increment=True)
-        if usage is None or not usage["should_limit"]:
-            return None
-        return too_many_requests(request, name, usage["time_left"])
+        return too_many_requests(request, name, retry_after)
 
 
-def too_many_requests(request, name, time_left):
+def over_limit(request, name):
+    """Count this request against the limit `name`: None while within it, else the seconds
+    until the reader may try again."""
+    if not (limit := settings.RATE_LIMITS.get(name, 0)):
+        return None
+    rate = (limit, settings.RATE_LIMIT_WINDOW)
+    usage = get_usage(request, group=name, key=address, rate=rate, increment=True)
+    if usage is None or not usage["should_limit"]:
+        return None
     # django-ratelimit's window takes in whole seconds up to and including its last one.
-    retry_after = time_left + 1
+    return usage["time_left"] + 1
+
+
+def too_many_requests(request, name, retry_after):
     context = {"limited": LIMITED[name], "limit": settings.RATE_LIMITS[name]}
     context |= {"window": settings.RATE_LIMIT_WINDOW, "retry_after": retry_after}
     response = render(request, "429.html", context, status=429)

@@ -191,6 +191,13 @@ EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
 EMAIL_TIMEOUT = 10
 EMAIL_SUBJECT_PREFIX = "[Pro Bono Directory] "
+# The site's address, for links in emails sent outside a request (the moderation digest).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+# Who gets the daily digest of what readers sent (docs/corrections.md); empty: every active
+# staff member who may moderate and has an email address.
+MODERATION_DIGEST_TO = envlist("MODERATION_DIGEST_TO", "")
+# A reader's form sent sooner than this after it was shown is a robot's (initiatives/reports.py).
+REPORT_MIN_SECONDS = 3
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -279,6 +286,7 @@ RATE_LIMITS = {
     "logins": envint("RATE_LIMIT_LOGINS", "10"),
     "imports": envint("RATE_LIMIT_IMPORTS", "20"),
     "pages": envint("RATE_LIMIT_PAGES", "300"),
+    "reports": envint("RATE_LIMIT_REPORTS", "5"),
 }
 # A cache that is down limits nothing, rather than everything.
 RATELIMIT_FAIL_OPEN = True

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 
-from initiatives import exports, share_cards
+from initiatives import exports, reports, share_cards
 from initiatives import views as initiative_views
 from initiatives.feeds import InitiativeFeed
 from initiatives.sitemaps import SITEMAPS
@@ -22,6 +22,12 @@ urlpatterns = i18n_patterns(
     path("initiatives/feed/", InitiativeFeed(), name="initiative_feed"),
     path("initiatives/export.<str:format>", exports.export, name="initiative_export"),
     path("initiatives/<slug:slug>/", initiative_views.initiative_detail, name="initiative_detail"),
+    # What readers send: corrections to an entry, from its page, and new initiatives.
+    path("initiatives/<slug:slug>/report/", reports.report_initiative, name="report_initiative"),
+    path("facilitators/<slug:slug>/report/", reports.report_facilitator, name="report_facilitator"),
+    path("networks/<slug:slug>/report/", reports.report_network, name="report_network"),
+    path("propose/", reports.propose_initiative, name="propose_initiative"),
+    path("thanks/", reports.report_thanks, name="report_thanks"),
     path("countries/", network_views.country_list, name="country_list"),
     path("countries/<str:code>/", network_views.country_detail, name="country_detail"),
     path("sectors/", initiative_views.sector_list, name="sector_list"),
