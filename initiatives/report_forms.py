@@ -60,6 +60,11 @@ class ReaderForm(forms.ModelForm):
                 _("This form was open too long, or came from elsewhere: please send it again."),
                 code="stale",
             ) from None
+        if time.time() - float(shown) > SHOWN_AT_MAX_AGE:
+            raise forms.ValidationError(
+                _("This form was open too long, or came from elsewhere: please send it again."),
+                code="stale",
+            )
         if time.time() - float(shown) < settings.REPORT_MIN_SECONDS:
             raise forms.ValidationError(
                 _("That was quicker than anyone can read the form: please send it again."),

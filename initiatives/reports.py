@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
-from initiatives.models import Initiative
+from initiatives.models import Correction, Initiative
 from initiatives.report_forms import CorrectionForm, ProposalForm
 from networks.models import Facilitator, Network
 from probono.ratelimits import over_limit
@@ -32,7 +32,8 @@ def report_network(request, slug):
 
 
 def report(request, entry):
-    form = CorrectionForm(request.POST if request.method == "POST" else None)
+    correction = Correction(**{entry._meta.model_name: entry}, language=get_language())
+    form = CorrectionForm(request.POST if request.method == "POST" else None, instance=correction)
     context = {"entry": entry, "form": form}
     if request.method != "POST":
         return render(request, "initiatives/report_form.html", context)
@@ -40,10 +41,7 @@ def report(request, entry):
         return too_many(request, "initiatives/report_form.html", context, retry_after)
     if not form.is_valid():
         return render(request, "initiatives/report_form.html", context, status=400)
-    correction = form.save(commit=False)
-    setattr(correction, entry._meta.model_name, entry)
-    correction.language = get_language()
-    correction.save()
+    form.save()
     return redirect("report_thanks")
 
 

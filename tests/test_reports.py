@@ -4,6 +4,7 @@ robots, and what a reader sees when a submission is refused (never a 500, their 
 import time
 
 import pytest
+from django.conf import settings
 from django.core import signing
 from django.test import Client
 
@@ -68,17 +69,16 @@ def test_the_proposal_form_is_linked_from_the_home_page_the_list_and_every_foote
     assert client.get("/propose/").status_code == 200
 
 
-def test_a_reader_who_only_browses_gets_no_cookie_and_the_forms_are_never_cached(
-    client, directory
-):
+def test_a_reader_who_only_browses_gets_no_cookie_and_the_forms_are_never_cached(client, directory):
     for entry in (directory.petition, directory.good_lobby, directory.global_network):
         response = client.get(entry.get_absolute_url())
         assert response.cookies == {}, entry
         assert "ETag" in response  # kept by the page cache
     for url in (report_url(directory.petition), "/propose/"):
         form = Client().get(url)
-        assert set(form.cookies) == {"csrftoken"}
-        assert "private" in form["Cache-Control"] and "ETag" not in form
+        assert set(form.cookies) == {settings.CSRF_COOKIE_NAME}
+        assert "private" in form["Cache-Control"]
+        assert "ETag" not in form
         # Each reader gets a form of their own, with a token of their own.
         assert "ETag" not in Client().get(url)
 
@@ -256,7 +256,7 @@ def test_a_submission_without_the_csrf_token_is_refused(directory):
     assert reader.post(report_url(directory.petition), correction_data()).status_code == 403
     assert reader.post("/propose/", proposal_data()).status_code == 403
     form = reader.get(report_url(directory.petition))
-    token = form.cookies["csrftoken"].value
+    token = form.cookies[settings.CSRF_COOKIE_NAME].value
     data = correction_data(csrfmiddlewaretoken=token)
     assert reader.post(report_url(directory.petition), data).status_code == 302
     assert Correction.objects.count() == 1
