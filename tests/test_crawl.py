@@ -31,8 +31,18 @@ def public_urls():
     return urls
 
 
+def reader_form_urls():
+    """The readers' forms, one of each kind, and their thanks (initiatives/reports.py)."""
+    entries = [
+        Initiative.objects.published().first(),
+        Facilitator.objects.first(),
+        Network.objects.first(),
+    ]
+    return [entry.get_absolute_url() + "report/" for entry in entries] + ["/propose/", "/thanks/"]
+
+
 def test_every_public_page_answers_with_exactly_one_h1(client, seeded):
-    urls = public_urls()
+    urls = public_urls() + reader_form_urls()
     assert len(urls) > 80
     for url in urls:
         response = client.get(url)
@@ -42,7 +52,8 @@ def test_every_public_page_answers_with_exactly_one_h1(client, seeded):
 
 def test_no_public_page_skips_a_heading_level(client, seeded):
     # Screen readers list a page by its headings: an h3 right under the h1 reads as a gap.
-    for url in [*public_urls(), "/facilitators/?country=fr&network=nope", "/fr/facilitators/"]:
+    extra = ["/facilitators/?country=fr&network=nope", "/fr/facilitators/"]
+    for url in [*public_urls(), *reader_form_urls(), *extra]:
         levels = [int(level) for level in re.findall(rb"<h([1-6])[ >]", client.get(url).content)]
         deeper = [(a, b) for a, b in itertools.pairwise(levels) if b > a + 1]
         assert not deeper, (url, levels)
@@ -90,7 +101,7 @@ def test_every_public_page_passes_the_nu_html_checker(client, seeded, tmp_path):
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI runs every check, but {reason}.")
         pytest.skip(reason)
-    urls = public_urls()
+    urls = public_urls() + reader_form_urls()
     urls += ["/fr" + url for url in urls]
     urls += ["/initiatives/?country=fr&sector=legal-services&q=covid", "/no-such-page/"]
     pages = {}
@@ -98,6 +109,11 @@ def test_every_public_page_passes_the_nu_html_checker(client, seeded, tmp_path):
         path = tmp_path / f"{number}.html"
         path.write_bytes(client.get(url).content)
         pages[path.name] = url
+    # The readers' forms sent back with their errors, as a refused submission shows them.
+    for url in ["/propose/", reader_form_urls()[0]]:
+        path = tmp_path / f"refused-{len(pages)}.html"
+        path.write_bytes(client.post(url, {"problem": "x", "homepage": "robot"}).content)
+        pages[path.name] = f"POST {url}"
     files = sorted(str(path) for path in tmp_path.glob("*.html"))
     checked = subprocess.run(
         ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],

@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from initiatives.models import Initiative
+from initiatives.models import Correction, Initiative, Proposal
 from tests.conftest import admin_form_data
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +69,12 @@ def every_kind_of_object(directory, django_user_model):
     AccessAttempt.objects.create(**attempt, get_data="", post_data="", failures_since_start=1)
     AccessLog.objects.create(**attempt)
     AccessFailureLog.objects.create(**attempt)
+    Correction.objects.create(
+        initiative=directory.petition, part="dates", problem="Wrong.", correction="Right."
+    )
+    Proposal.objects.create(
+        title="Proposed", summary="A reader's.", source_url="https://a.example/"
+    )
 
 
 @pytest.fixture

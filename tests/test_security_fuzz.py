@@ -61,6 +61,10 @@ ENDPOINTS = {
     "sitemap": lambda: reverse("sitemap"),
     "sitemap_section": lambda: reverse("sitemap_section", args=["initiatives"]),
     "robots_txt": lambda: reverse("robots_txt"),
+    "report_initiative": lambda: reverse(
+        "report_initiative", args=[Initiative.objects.published().first().slug]
+    ),
+    "propose_initiative": lambda: reverse("propose_initiative"),
 }
 
 
@@ -168,6 +172,9 @@ def arguments(pattern, name):
             "sector_detail": "legal",
             "network_detail": "global-pro-bono-network",
             "facilitator_detail": "pro-bono-lab",
+            "report_initiative": initiative.slug,
+            "report_network": "global-pro-bono-network",
+            "report_facilitator": "pro-bono-lab",
         }.get(name),
         "code": "fr",
         "format": "csv",

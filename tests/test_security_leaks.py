@@ -9,7 +9,8 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
-from initiatives.models import Initiative, Sector
+from initiatives.models import Initiative, Proposal, Sector
+from initiatives.moderation import make_draft
 from networks.models import Facilitator
 from tests.conftest import body_text, sitemap_pages, sitemap_text
 from tests.directory import make_initiative
@@ -195,3 +196,19 @@ class TestADraftInTheSeedContent:
             assert '<meta name="robots" content="noindex">' in body_text(response)
         else:
             assert response.status_code == 404
+
+    def test_a_draft_made_of_a_reader_s_proposal_shows_nowhere(self, client, editor):
+        proposal = Proposal.objects.create(
+            title=f"Proposed {MARK}",
+            summary=f"Summary {MARK}",
+            kind=Initiative.Kind.LEGAL_ADVICE,
+            source_url=f"https://{MARK}-proposal.example/",
+            facilitator_name="PILnet",
+            email=f"reader-{MARK}@example.net",
+        )
+        proposal.countries.set(["IS"])
+        draft = make_draft(proposal, editor)
+        assert draft.status == Initiative.Status.DRAFT
+        assert client.get(draft.get_absolute_url()).status_code == 404
+        assert client.get(draft.get_absolute_url() + "report/").status_code == 404
+        assert_no_trace(client, public_urls(client))

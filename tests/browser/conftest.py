@@ -45,6 +45,8 @@ PAGE_TYPES = {
     "network": "/networks/global-pro-bono-network/",
     "facilitators": "/facilitators/",
     "facilitator": "/facilitators/pro-bono-lab/",
+    "report": "/initiatives/tgl-eu-health-petition/report/",
+    "propose": "/propose/",
     "404": "/initiatives/no-such-initiative/",
 }
 # SCREENSHOTS=1 rewrites the committed screenshots; ordinary runs leave them alone.
