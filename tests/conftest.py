@@ -3,8 +3,11 @@ import copy
 import datetime
 import html
 import re
+import socket
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
@@ -349,3 +352,21 @@ def only_new_sources_due(directory_built_once, django_db_blocker):
     later = timezone.now() + datetime.timedelta(days=36500)
     with django_db_blocker.unblock():
         Source.objects.update(next_check_at=later, archive_checked_at=later)
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on loopback that keeps what it receives."""
+    received = []
+
+    class Keep(Message):
+        def handle_message(self, message):
+            received.append(message)
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
+    controller.start()
+    yield port, received
+    controller.stop()

@@ -3,14 +3,11 @@
 
 import os
 import re
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 from django.test import Client, override_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,24 +74,6 @@ def test_a_server_error_goes_to_stderr_with_its_traceback_and_request_id(tmp_pat
     )
     assert "Traceback (most recent call last)" in result.stderr
     assert "RuntimeError: the directory broke on purpose" in result.stderr
-
-
-@pytest.fixture
-def smtp_server():
-    """A real SMTP server on loopback that keeps what it receives."""
-    received = []
-
-    class Keep(Message):
-        def handle_message(self, message):
-            received.append(message)
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
-    controller.start()
-    yield port, received
-    controller.stop()
 
 
 def mailing_to(port, admins):

@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from initiatives.corrections import Correction, Proposal, ReportStatus
 from initiatives.models import Initiative
+from networks.models import Facilitator
 from probono.verification import Method
+from probono.verification_admin import needing
 from tests.conftest import admin_form_data
 
 pytestmark = pytest.mark.django_db
@@ -270,3 +272,10 @@ def test_editors_cannot_add_reports_and_visitors_cannot_decide(editor_client, di
     assert response.status_code == 302
     correction.refresh_from_db()
     assert correction.status == ReportStatus.NEW
+
+
+def test_an_entry_with_a_new_correction_waits_in_the_re_verification_queue(directory):
+    correction_of(directory.good_lobby)
+    correction_of(directory.petition, status=ReportStatus.REJECTED)
+    assert list(needing(Facilitator.objects.all(), "corrections")) == [directory.good_lobby]
+    assert not needing(Initiative.objects.all(), "corrections").exists()

@@ -47,6 +47,7 @@ PAGE_TYPES = {
     "facilitator": "/facilitators/pro-bono-lab/",
     "report": "/initiatives/tgl-eu-health-petition/report/",
     "propose": "/propose/",
+    "thanks": "/thanks/",
     "404": "/initiatives/no-such-initiative/",
 }
 # SCREENSHOTS=1 rewrites the committed screenshots; ordinary runs leave them alone.
