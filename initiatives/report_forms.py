@@ -35,13 +35,17 @@ class ReaderForm(forms.ModelForm):
     """A reader's form, with its two traps for robots."""
 
     # Hidden from people (templates/includes/honeypot.html); robots fill in every field.
-    homepage = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
+    homepage = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
     shown_at = forms.CharField(widget=forms.HiddenInput, max_length=200)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["shown_at"].initial = shown_at_token()
-        self.fields["homepage"].widget.attrs.update(autocomplete="off", tabindex="-1")
 
     def clean_homepage(self):
         if self.cleaned_data["homepage"]:
