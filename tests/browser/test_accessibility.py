@@ -55,3 +55,18 @@ def test_it_has_no_wcag_21_aa_violation_at_desktop_or_mobile_width(page, seed, s
             whole = SCREENSHOTS[name, width] == "whole page"
             screenshot(page, f"{name}-{width}", full_page=whole)
     assert found == {"desktop": [], "mobile": []}
+
+
+def test_a_refused_form_has_no_wcag_21_aa_violation_at_either_width(page, seed):
+    found = {}
+    for width, viewport in VIEWPORTS.items():
+        page.set_viewport_size(viewport)
+        page.goto(PAGE_TYPES["propose"])
+        page.get_by_label("Title").fill("Lawyers for tenants")
+        # Sent as a browser that checks nothing would: the server's messages are the ones shown.
+        page.evaluate("document.querySelector('main form').noValidate = true")
+        with page.expect_response(lambda response: response.request.method == "POST") as sent:
+            page.get_by_role("button", name="Send to the editors").click()
+        assert sent.value.status == 400
+        found[width] = axe_violations(page)
+    assert found == {"desktop": [], "mobile": []}
