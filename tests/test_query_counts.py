@@ -102,6 +102,9 @@ class TestThirtyInitiatives:
             # as the list, and the initiatives matching the search; on PostgreSQL inside a
             # transaction of its own that keeps the planner on the GIN index (BEGIN, SET, COMMIT)
             ("/initiatives/?q=initiative", 14 + SEARCH_TRANSACTION),
+            # the readers' forms: the published initiative; the countries to choose from
+            ("/initiatives/initiative-1/report/", 1),
+            ("/propose/", 1),
         ],
     )
     def test_it_runs_a_fixed_number_of_queries(
