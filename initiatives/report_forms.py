@@ -44,7 +44,8 @@ class ReaderForm(forms.ModelForm):
     shown_at = forms.CharField(widget=forms.HiddenInput, max_length=200)
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+        # Labels are questions or names, without Django's colon after some of them.
+        super().__init__(*args, label_suffix="", **kwargs)
         self.fields["shown_at"].initial = shown_at_token()
 
     def clean_homepage(self):
