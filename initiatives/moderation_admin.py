@@ -25,6 +25,9 @@ DECISIONS = {
 }
 
 
+KINDS = ["initiative", "facilitator", "network"]
+
+
 class EntryKindFilter(admin.SimpleListFilter):
     title = _("kind of entry")
     parameter_name = "entry"
@@ -36,9 +39,6 @@ class EntryKindFilter(admin.SimpleListFilter):
         if self.value() in KINDS:
             return queryset.filter(**{f"{self.value()}__isnull": False})
         return queryset
-
-
-KINDS = ["initiative", "facilitator", "network"]
 
 
 class CorrectionModerationForm(forms.ModelForm):
@@ -120,7 +120,9 @@ class ReportAdmin(admin.ModelAdmin):
             report.handle(request.user, status)
             report.save(update_fields=["status", "handled_by", "handled_at"])
         message = ngettext(
-            "%(count)d marked “%(status)s”.", "%(count)d marked “%(status)s”.", len(reports)
+            "%(count)d report marked “%(status)s”.",
+            "%(count)d reports marked “%(status)s”.",
+            len(reports),
         )
         self.message_user(
             request, message % {"count": len(reports), "status": status.label}, messages.SUCCESS
@@ -286,7 +288,7 @@ class CorrectionAdmin(ReportAdmin):
 class ProposalAdmin(ReportAdmin):
     list_display = ["created_at", "title", "kind", "status", "draft_link"]
     list_filter = ["status", "kind"]
-    actions = ["accept_as_draft", "reject", "mark_as_spam"]
+    actions = ["accept_as_draft", "accept", "reject", "mark_as_spam"]
     fieldsets = [
         (
             _("What the reader sent"),
