@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Initiative
-from networks.models import Country, Facilitator, Network
+from networks.models import Country, Facilitator, Network, WebLinks
 
 RETENTION = datetime.timedelta(days=365)
 # Long enough for a paragraph with its context, short enough to read in the queue.
@@ -45,8 +45,9 @@ class ReportQuerySet(models.QuerySet):
 NEW_FIRST = Case(When(status=ReportStatus.NEW, then=Value(0)), default=Value(1)).asc()
 
 
-class Report(models.Model):
-    """What corrections and proposals share: a status an editor sets, and a reader's email."""
+class Report(WebLinks, models.Model):
+    """What corrections and proposals share: a status an editor sets, a reader's email, and
+    links that are web pages only (WebLinks)."""
 
     email = models.EmailField(
         _("email for a reply"),

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from initiatives.models import Initiative, Sector, Source
+from initiatives.models import Correction, Initiative, Proposal, Sector, Source
 from networks.models import Facilitator, Membership, Network
 from tests.conftest import body_text
 from tests.directory import make_initiative
@@ -64,6 +64,9 @@ URL_FIELDS = [
     (Network, "website"),
     (Facilitator, "website"),
     (Membership, "source_url"),
+    (Correction, "evidence_url"),
+    (Proposal, "source_url"),
+    (Proposal, "facilitator_website"),
 ]
 BAD_LINKS = [
     "javascript:alert(1)",
@@ -131,6 +134,9 @@ UNSAFE = re.compile(r"\|\s*safe(seq)?\b|mark_safe\(|\{%\s*autoescape\s+off|SafeS
 REVIEWED = {
     # The JSON-LD block: json_ld escapes <, > and & as \u003C, \u003E, \u0026 first.
     ("initiatives/templatetags/directory.py", "mark_safe("): 1,
+    # The moderation digest is a plain-text email, never HTML: escaped, "O'Brien" would read
+    # "O&#x27;Brien". Readers' emails are not in it.
+    ("templates/emails/moderation_digest.txt", "{% autoescape off"): 1,
 }
 
 
