@@ -7,6 +7,9 @@ import pytest
 from django.conf import settings
 from django.core import signing
 from django.test import Client
+from hypothesis import HealthCheck, given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 
 from initiatives.corrections import Correction, Proposal, ReportStatus
 from initiatives.report_forms import SHOWN_AT_SALT
@@ -266,3 +269,42 @@ def test_readers_emails_show_on_no_public_page(client, directory):
     client.post(report_url(directory.petition), correction_data(email="secret-reader@example.net"))
     for url in ("/", directory.petition.get_absolute_url(), report_url(directory.petition)):
         assert "secret-reader" not in client.get(url).content.decode()
+
+
+FIELDS = [
+    "part",
+    "problem",
+    "correction",
+    "evidence_url",
+    "email",
+    "title",
+    "summary",
+    "kind",
+    "countries",
+    "started_on",
+    "ended_on",
+    "source_url",
+    "facilitator_website",
+    "homepage",
+    "shown_at",
+]
+JUNK = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(["\x00", "%00", "javascript:alert(1)", "2021-02-30", "-1", "ZZ", "1e309"]),
+    st.text(min_size=1, max_size=3).map(lambda chunk: chunk * 3000),
+)
+
+
+@pytest.mark.usefixtures("directory")
+@examples(
+    max_examples=60,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(data=st.dictionaries(st.sampled_from(FIELDS), st.one_of(JUNK, st.lists(JUNK, max_size=3))))
+def test_no_submission_gets_a_server_error(client, data):
+    for url in ("/initiatives/eu-health-petition/report/", "/propose/"):
+        response = client.post(url, {**correction_data(), **proposal_data(), **data})
+        assert response.status_code in (302, 400), url
