@@ -177,10 +177,8 @@ class Correction(Report):
 
     def clean(self):
         super().clean()
-        if (
-            sum(target is not None for target in (self.initiative, self.facilitator, self.network))
-            != 1
-        ):
+        targets = [self.initiative_id, self.facilitator_id, self.network_id]
+        if sum(target is not None for target in targets) != 1:
             raise ValidationError(
                 _("A correction is about one initiative, facilitator or network.")
             )

@@ -5,6 +5,8 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -279,3 +281,12 @@ def test_an_entry_with_a_new_correction_waits_in_the_re_verification_queue(direc
     correction_of(directory.petition, status=ReportStatus.REJECTED)
     assert list(needing(Facilitator.objects.all(), "corrections")) == [directory.good_lobby]
     assert not needing(Initiative.objects.all(), "corrections").exists()
+
+
+def test_a_correction_is_about_exactly_one_entry(directory):
+    for targets in [{}, {"initiative": directory.petition, "network": directory.global_network}]:
+        correction = Correction(part="name", problem="x", correction="y", **targets)
+        with pytest.raises(ValidationError, match="about one initiative, facilitator or network"):
+            correction.full_clean()
+        with pytest.raises(IntegrityError), transaction.atomic():
+            correction.save()
