@@ -69,7 +69,7 @@ def test_the_digest_tells_each_editor_what_waits_with_links_and_no_reader_email(
     (message,) = received
     assert sorted(message["To"].split(", ")) == ["ed2@example.org", "edith@example.org"]
     subject = " ".join(message["Subject"].split())
-    assert subject == "[Pro Bono Directory] 1 corrections and 1 proposals to moderate"
+    assert subject == "[Pro Bono Directory] To moderate: 1 correction, 1 proposal"
     body = message.get_payload()
     assert "Petition to the EU health ministers (Dates)" in body
     assert (

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from initiatives.corrections import Correction, Proposal
 
@@ -47,10 +48,13 @@ class Command(BaseCommand):
             "corrections_url": reverse("admin:initiatives_correction_changelist"),
             "proposals_url": reverse("admin:initiatives_proposal_changelist"),
         }
-        subject = (
-            f"{settings.EMAIL_SUBJECT_PREFIX}{len(corrections)} corrections and "
-            f"{len(proposals)} proposals to moderate"
+        counts = ", ".join(
+            [
+                ngettext("%d correction", "%d corrections", len(corrections)) % len(corrections),
+                ngettext("%d proposal", "%d proposals", len(proposals)) % len(proposals),
+            ]
         )
+        subject = f"{settings.EMAIL_SUBJECT_PREFIX}To moderate: {counts}"
         body = render_to_string("emails/moderation_digest.txt", context)
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
         self.stdout.write(f"Digest sent to {len(to)} editors.")
