@@ -35,7 +35,7 @@ def take_moderation_from_editors(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('initiatives', '0019_verified_by_whom_and_how'),
+        ('initiatives', '0020_link_checks_and_archived_copies'),
         ('networks', '0007_verified_by_whom_and_how'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("auth", "0012_alter_user_first_name_max_length"),
