@@ -230,7 +230,7 @@ FRENCH_PAGES = [
     "/fr/initiatives/?page=2",
     "/fr/initiatives/?country=be&country=pl&sector=legal&sector=health&network=global-pro-bono-network"
     "&facilitator=the-good-lobby&crisis=covid-19&tag=petition&kind=advocacy-campaign"
-    "&status=completed&status=ongoing&year=2020",
+    "&status=completed&status=ongoing&year=2020&verified=12m",
     "/fr/initiatives/?network=european-pro-bono-alliance&tag=remote&q=fiche",
     "/fr/initiatives/?q=introuvable",
     "/fr/initiatives/?foo=1&page=x&year=1800&q=a&q=b",
@@ -250,6 +250,11 @@ FRENCH_PAGES = [
     "/fr/facilitators/the-good-lobby/",
     "/fr/facilitators/taproot/",
     "/fr/facilitators/ferme/",
+    "/fr/initiatives/eu-health-petition/report/",
+    "/fr/facilitators/the-good-lobby/report/",
+    "/fr/networks/global-pro-bono-network/report/",
+    "/fr/propose/",
+    "/fr/thanks/",
     "/fr/nothing-here/",
 ]
 

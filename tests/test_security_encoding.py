@@ -61,6 +61,9 @@ def json_ld_blocks(html):
 URL_FIELDS = [
     (Initiative, "website"),
     (Source, "url"),
+    # Written by the link checker, from answers of the sites and of the Wayback Machine.
+    (Source, "final_url"),
+    (Source, "archive_url"),
     (Network, "website"),
     (Facilitator, "website"),
     (Membership, "source_url"),

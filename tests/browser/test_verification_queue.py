@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from initiatives.models import Initiative, Source
-from networks.models import Facilitator
+from initiatives.models import Correction, Initiative, Source
+from networks.models import Facilitator, Network
 from tests.browser.conftest import DESKTOP
 from tests.browser.test_editor_journey import log_in
 
@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 @pytest.fixture
 def some_entries_due(seed):
-    """Two initiatives and a facilitator not verified for years, and a dead source."""
+    """Two initiatives and a facilitator not verified for years, a dead source and a reader's
+    correction waiting."""
     Initiative.objects.filter(slug="tgl-eu-health-petition").update(
         last_verified_on=datetime.date(2019, 5, 2)
     )
@@ -27,6 +28,12 @@ def some_entries_due(seed):
     )
     Facilitator.objects.filter(slug="pro-bono-lab").update(last_verified_on=None)
     Source.objects.filter(initiative__slug="empact-pro-bono-school").update(link_status="dead")
+    Correction.objects.create(
+        network=Network.objects.get(slug="global-pro-bono-network"),
+        part=Correction.Part.DATES,
+        problem="The founding year is wrong.",
+        correction="It was founded a year earlier.",
+    )
 
 
 def test_an_editor_marks_the_oldest_entry_verified_from_the_queue(
@@ -36,11 +43,14 @@ def test_an_editor_marks_the_oldest_entry_verified_from_the_queue(
     log_in(page)
     page.get_by_role("link", name="Re-verification queue").click()
     expect(page.get_by_role("heading", name="Re-verification queue")).to_be_visible()
-    initiatives = page.get_by_role("row", name="Initiatives")
-    expect(initiatives.get_by_role("cell").nth(0)).to_have_text("2")
-    expect(initiatives.get_by_role("cell").nth(1)).to_have_text("1")
-    expect(page.get_by_role("row", name="Facilitators").get_by_role("cell").nth(0)).to_have_text(
-        "1"
+    queue = page.locator("table.verification-queue")
+    initiatives = queue.get_by_role("row", name="Initiatives")
+    expect(initiatives.get_by_role("cell")).to_have_text(["2", "1", "0"])
+    expect(queue.get_by_role("row", name="Facilitators").get_by_role("cell")).to_have_text(
+        ["1", "—", "0"]
+    )
+    expect(queue.get_by_role("row", name="Networks").get_by_role("cell")).to_have_text(
+        ["0", "—", "1"]
     )
     screenshot(page, "admin-verification-queue")
 
