@@ -163,7 +163,7 @@ class CorrectionAdmin(ReportAdmin):
     list_filter = ["status", EntryKindFilter, "part", "applied"]
     list_select_related = ["initiative", "facilitator", "network"]
     actions = ["accept", "accept_and_verify", "reject", "mark_as_spam"]
-    readonly_fields = [
+    sent = [
         "entry_link",
         "part",
         "problem",
@@ -172,28 +172,12 @@ class CorrectionAdmin(ReportAdmin):
         "email",
         "language",
         "created_at",
-        "status",
-        "handled_by",
-        "handled_at",
-        "applied",
     ]
+    decision = ["status", "handled_by", "handled_at", "applied"]
+    readonly_fields = [*sent, *decision]
     fieldsets = [
-        (
-            _("What the reader sent"),
-            {
-                "fields": [
-                    "entry_link",
-                    "part",
-                    "problem",
-                    "correction",
-                    "evidence",
-                    "email",
-                    "language",
-                    "created_at",
-                ]
-            },
-        ),
-        (_("Decision"), {"fields": ["status", "handled_by", "handled_at", "applied"]}),
+        (_("What the reader sent"), {"fields": sent}),
+        (_("Decision"), {"fields": decision}),
         (_("Correct the entry"), {"fields": ["applied_field", "applied_value", "entry_revision"]}),
     ]
 
