@@ -10,12 +10,13 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils import formats, timezone
 from django.utils.html import format_html
-from django.utils.text import get_text_list, slugify
+from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
 from initiatives.models import Initiative, Source
+from initiatives.slugs import free_slug
 from probono.verification_admin import VerifiedForm
 
 
@@ -87,17 +88,7 @@ class InitiativeForm(VerifiedForm):
         title = self.data.get(self.add_prefix("title_en")) or self.data.get(
             self.add_prefix("title_fr"), ""
         )
-        base = slugify(title)[:90] or "initiative"
-        taken = set(
-            Initiative.objects.exclude(pk=self.instance.pk)
-            .filter(slug__startswith=base)
-            .values_list("slug", flat=True)
-        )
-        return next(
-            candidate
-            for candidate in (base if n == 1 else f"{base}-{n}" for n in range(1, len(taken) + 2))
-            if candidate not in taken
-        )
+        return free_slug(Initiative.objects.exclude(pk=self.instance.pk), title)
 
     def clean(self):
         cleaned_data = super().clean()

@@ -7,7 +7,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from initiatives.models import Initiative, Source
+from initiatives.models import Initiative
 from initiatives.sources import LinkStatus
 from networks.models import Network
 
@@ -80,6 +80,5 @@ class SourceLinksFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in (LinkStatus.DEAD, LinkStatus.FAILING):
-            with_links = Source.objects.filter(link_status=self.value()).values("initiative")
-            return queryset.filter(pk__in=with_links)
+            return queryset.with_source_links(self.value())
         return queryset

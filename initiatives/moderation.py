@@ -8,12 +8,12 @@ their history with a reason that names the report (probono.history).
 
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from modeltranslation.translator import NotRegistered, translator
 
 from initiatives.corrections import ReportStatus
 from initiatives.models import Initiative, Source
+from initiatives.slugs import free_slug
 from networks.models import Facilitator
 from probono.history import finish_entry, start_entry
 from probono.verification import Method
@@ -98,15 +98,6 @@ def accept_and_verify(correction, user):
     return entry
 
 
-def free_slug(title):
-    base = slugify(title)[:90].strip("-") or "initiative"
-    slug, number = base, 1
-    while Initiative.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
-
-
 @transaction.atomic
 def make_draft(proposal, user):
     """A draft initiative of the proposal, with its source as primary source; the proposal is
@@ -114,7 +105,7 @@ def make_draft(proposal, user):
     language = proposal.language if proposal.language in ("en", "fr") else "en"
     led_by = Facilitator.objects.filter(name__iexact=proposal.facilitator_name.strip()).first()
     initiative = Initiative(
-        slug=free_slug(proposal.title),
+        slug=free_slug(Initiative.objects.all(), proposal.title),
         status=Initiative.Status.DRAFT,
         language=language,
         kind=proposal.kind,

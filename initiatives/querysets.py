@@ -120,6 +120,10 @@ class InitiativeQuerySet(models.QuerySet):
             | Q(last_verified_on__isnull=True)
         )
 
+    def with_source_links(self, status):
+        """With a source whose link the checker last found in `status` (dead, failing...)."""
+        return self.filter(pk__in=Source.objects.filter(link_status=status).values("initiative"))
+
     def verified_since(self, day):
         """Verified on `day` or later (the finder's "verified" filter)."""
         return self.filter(last_verified_on__gte=day)

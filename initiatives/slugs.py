@@ -1,9 +1,22 @@
-"""Stable links: a renamed slug keeps working, by a permanent redirect to the current one."""
+"""Stable links: a renamed slug keeps working, by a permanent redirect to the current one; a new
+entry's slug is made from its title."""
 
 import functools
 
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.text import slugify
+
+
+def free_slug(queryset, title):
+    """A slug made from `title` that no object of `queryset` has: "lawyers-for-food-banks",
+    else "lawyers-for-food-banks-2", and so on."""
+    base = slugify(title)[:90].strip("-") or "initiative"
+    taken = set(queryset.filter(slug__startswith=base).values_list("slug", flat=True))
+    candidates = (
+        base if number == 1 else f"{base}-{number}" for number in range(1, len(taken) + 2)
+    )
+    return next(candidate for candidate in candidates if candidate not in taken)
 
 
 def renamed(queryset, slug):

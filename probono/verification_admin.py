@@ -41,8 +41,7 @@ def needing(queryset, reason):
     if reason == "due":
         return queryset.filter(due_for_verification())
     if reason == "dead_source":
-        dead = apps.get_model("initiatives", "Source").objects.filter(link_status="dead")
-        return queryset.filter(pk__in=dead.values("initiative"))
+        return queryset.with_source_links("dead")
     if reason == "corrections":
         corrections = apps.get_model("initiatives", "Correction").objects.filter(status="new")
         # A correction points at its entry by a key named after the entry's model.
