@@ -34,7 +34,7 @@ def web_address(**kwargs):
 class ReaderForm(forms.ModelForm):
     """A reader's form, with its two traps for robots."""
 
-    # Hidden from people (templates/includes/honeypot.html); robots fill in every field.
+    # Hidden from people (templates/includes/report_form_traps.html); robots fill in every field.
     homepage = forms.CharField(
         label=_("Leave this field empty"),
         required=False,

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
-from initiatives.models import Correction, Initiative
+from initiatives.models import Correction, Initiative, Proposal
 from initiatives.report_forms import CorrectionForm, ProposalForm
 from networks.models import Facilitator, Network
 from probono.ratelimits import over_limit
@@ -33,32 +33,30 @@ def report_network(request, slug):
 
 def report(request, entry):
     correction = Correction(**{entry._meta.model_name: entry}, language=get_language())
-    form = CorrectionForm(request.POST if request.method == "POST" else None, instance=correction)
-    context = {"entry": entry, "form": form}
-    if request.method != "POST":
-        return render(request, "initiatives/report_form.html", context)
-    if (retry_after := over_limit(request, LIMIT)) is not None:
-        return too_many(request, "initiatives/report_form.html", context, retry_after)
-    if not form.is_valid():
-        return render(request, "initiatives/report_form.html", context, status=400)
-    form.save()
-    return redirect("report_thanks")
+    form = CorrectionForm(posted(request), instance=correction)
+    return reader_form(request, form, "initiatives/report_form.html", {"entry": entry})
 
 
 @never_cache
 def propose_initiative(request):
-    form = ProposalForm(request.POST if request.method == "POST" else None)
-    context = {"form": form}
+    form = ProposalForm(posted(request), instance=Proposal(language=get_language()))
+    return reader_form(request, form, "initiatives/propose_form.html")
+
+
+def posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+def reader_form(request, form, template, context=None):
+    """The form; sent, the thanks, or the form again with what refused it and what was typed."""
+    context = {**(context or {}), "form": form}
     if request.method != "POST":
-        return render(request, "initiatives/propose_form.html", context)
+        return render(request, template, context)
     if (retry_after := over_limit(request, LIMIT)) is not None:
-        return too_many(request, "initiatives/propose_form.html", context, retry_after)
+        return too_many(request, template, context, retry_after)
     if not form.is_valid():
-        return render(request, "initiatives/propose_form.html", context, status=400)
-    proposal = form.save(commit=False)
-    proposal.language = get_language()
-    proposal.save()
-    form.save_m2m()
+        return render(request, template, context, status=400)
+    form.save()
     return redirect("report_thanks")
 
 
