@@ -265,3 +265,26 @@ def test_of_two_editors_saving_at_the_same_moment_one_is_refused(petition):
     petition.refresh_from_db()
     assert petition.title == winner
     assert petition.revision == 2
+
+
+def test_marking_an_entry_verified_never_overwrites_an_editor_s_open_form(editors, petition):
+    """One editor marks the initiative verified from the list while another has its form open:
+    the form's save is refused, not silently undoing the verification."""
+    edith, karim = editors
+    url = reverse("admin:initiatives_initiative_change", args=[petition.pk])
+    karim_form = admin_form_data(karim.get(url), summary_en="Karim's summary")
+    changelist = reverse("admin:initiatives_initiative_changelist")
+    edith.post(
+        changelist,
+        {
+            "action": "mark_verified_sources",
+            "_selected_action": [petition.pk],
+            "seen_revision": [f"{petition.pk}:{petition.revision}"],
+        },
+    )
+    refused = karim.post(url, karim_form)
+    assert refused.status_code == 200
+    assert "changed since you opened it" in " ".join(errors(refused))
+    petition.refresh_from_db()
+    assert petition.verification_method == "sources"
+    assert petition.summary != "Karim's summary"
