@@ -218,6 +218,13 @@ class Finder:
         }
 
     @property
+    def alert_url(self):
+        """The form that asks for email alerts for this view: its filters and search only."""
+        filters = {**self.query.filters, **{name: [value] for name, value in self.fixed.items()}}
+        view = dataclasses.replace(self.query, filters=filters, page=1, show="")
+        return reverse("alert_new") + view.querystring(sort=view.default_sort)
+
+    @property
     def noindex(self):
         return bool(self.query.q or self.query.page > 1 or self.query.notices)
 
