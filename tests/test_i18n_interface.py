@@ -255,6 +255,9 @@ FRENCH_PAGES = [
     "/fr/networks/global-pro-bono-network/report/",
     "/fr/propose/",
     "/fr/thanks/",
+    "/fr/alerts/new/?country=be&sector=legal",
+    "/fr/alerts/new/?sector=nope",
+    "/fr/alerts/sent/",
     "/fr/nothing-here/",
 ]
 
