@@ -22,6 +22,7 @@ from initiatives.alert_mail import SENDING_ERRORS, send_confirmation, view_of
 from initiatives.alerts import (
     CONFIRM_SALT,
     MANAGE_SALT,
+    QUERY_LENGTH,
     UNCONFIRMED_FOR,
     UNSUBSCRIBE_SALT,
     Alert,
@@ -51,6 +52,14 @@ class AlertForm(ReaderForm):
         self.view = view
         self.fields["frequency"].choices = Frequency.choices
         self.fields["frequency"].initial = Frequency.WEEKLY
+
+    def clean(self):
+        if len(self.view) > QUERY_LENGTH:
+            raise forms.ValidationError(
+                _("This view has too many filters to follow: remove some, then ask again."),
+                code="too_long",
+            )
+        return super().clean()
 
     def save(self, commit=True):
         """Store the alert unconfirmed and email the link that confirms it; the same answer

@@ -248,6 +248,18 @@ def test_a_stale_or_invalid_filter_is_dropped_with_a_notice(client, directory, m
     assert Alert.objects.get().query == "country=be"
 
 
+def test_a_view_too_long_to_store_is_refused_with_the_reason(client, directory, mail):
+    long_tags = [f"{'long-tag-' * 10}{number}" for number in range(20)]
+    make_initiative("Tagged", "tagged", tags=long_tags)
+    years = "&".join(f"year={year}" for year in range(2000, 2020))
+    view = "/alerts/new/?" + "&".join(f"tag={tag}" for tag in long_tags) + "&" + years
+    assert client.get(view).status_code == 200
+    response = ask(client, view, email="long@example.net")
+    assert response.status_code == 400
+    assert "too many filters to follow" in response.content.decode()
+    assert not Alert.objects.exists()
+
+
 def test_an_alert_without_filters_follows_every_initiative(client, directory, mail):
     assert client.get("/alerts/new/").status_code == 200
     confirmed_alert(client, mail, "/alerts/new/")
