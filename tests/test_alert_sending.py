@@ -110,7 +110,7 @@ def database_url():
     return f"postgres://{user}@{host}:{port}/{database['NAME']}"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_runs_at_once_in_two_processes_send_each_email_once(mailbox, legal):
     followers(40, legal)
     mailbox.delay = 0.02

@@ -7,12 +7,16 @@ import io
 import re
 import time
 from email import message_from_bytes
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.core import signing
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 
 from initiatives.alerts import CONFIRM_SALT, UNSUBSCRIBE_SALT, Alert, Delivery, Subscriber
 from initiatives.models import Initiative
@@ -386,3 +390,37 @@ def test_unconfirmed_alerts_expire_with_their_address(client, directory, mail):
     out = io.StringIO()
     call_command("forget_old_reports", stdout=out)
     assert "0 unconfirmed alerts" in out.getvalue()
+
+
+JUNK = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(["\x00", "%00", "daily", "weekly", "a@b", "1e309", "ZZ", "x@example.net"]),
+    st.text(min_size=1, max_size=3).map(lambda chunk: chunk * 3000),
+)
+
+
+@pytest.mark.usefixtures("directory")
+@examples(
+    max_examples=60,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    data=st.dictionaries(
+        st.sampled_from(["email", "frequency", "homepage", "shown_at"]),
+        st.one_of(JUNK, st.lists(JUNK, max_size=3)),
+    ),
+    query=st.dictionaries(
+        st.sampled_from(["country", "sector", "q", "tag", "x"]), JUNK, max_size=3
+    ),
+)
+def test_no_submission_gets_a_server_error(client, data, query):
+    response = client.post(f"/alerts/new/?{urlencode(query)}", {**form_data(), **data})
+    assert response.status_code in (302, 400)
+    for kind in ("confirm", "unsubscribe", "manage"):
+        for value in data.values():
+            token = value if isinstance(value, str) else "-".join(value)
+            response = client.post(f"/alerts/{kind}/{quote(token[:500], safe='')}/")
+            assert response.status_code in (200, 404)
