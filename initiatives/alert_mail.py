@@ -31,6 +31,8 @@ SETTLE = datetime.timedelta(minutes=5)
 # An email lists at most this many; the link to the view shows the rest.
 LISTED = 50
 SENDING_ERRORS = (smtplib.SMTPException, OSError)
+# An email refused this many times (an address that no longer exists) is not tried again.
+MAX_ATTEMPTS = 5
 
 
 def view_of(query):
@@ -97,7 +99,9 @@ def send_alerts(frequency, now=None, progress=None):
     now = now or timezone.now()
     period = period_of(frequency, now)
     summary = Summary()
-    failed = Delivery.objects.filter(status=Delivery.Status.FAILED, alert__frequency=frequency)
+    failed = Delivery.objects.filter(
+        status=Delivery.Status.FAILED, alert__frequency=frequency, attempts__lt=MAX_ATTEMPTS
+    )
     for delivery_id in list(failed.values_list("pk", flat=True)):
         # Only one run turns it back to "sending", and sends it.
         retried = Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.FAILED)

@@ -102,6 +102,16 @@ def test_an_email_refused_by_the_server_is_sent_next_run_and_the_others_once(mai
     assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.SENT}
 
 
+@pytest.mark.django_db
+def test_an_address_refused_five_times_is_left_alone(mailbox, legal):
+    followers(1, legal)
+    mailbox.refused = {"reader0@example.net"}
+    for _run in range(5):
+        assert "Sent 0 alert emails; 1 failed" in run()
+    assert "Sent 0 alert emails; 0 failed" in run()
+    assert Delivery.objects.get().attempts == 5
+
+
 def database_url():
     database = connection.settings_dict
     if connection.vendor == "sqlite":
