@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from initiatives.alerts import Alert, Delivery, Frequency
+from initiatives.alerts import UNCONFIRMED_FOR, Alert, Delivery, Frequency
 from initiatives.finder import Finder
 
 # An initiative is stamped published_at before its transaction commits: news up to a few
@@ -61,7 +61,7 @@ def send_confirmation(alert, frequency, language):
             "frequency": str(Frequency(frequency).label).lower(),
             "confirm_url": absolute(reverse("alert_confirm", args=[token])),
             "view_url": absolute(reverse("initiative_list") + finder.query.querystring()),
-            "days": 7,
+            "days": UNCONFIRMED_FOR.days,
         }
         subject = _("Confirm your alert: %(title)s") % {"title": finder.title}
         body = render_to_string("emails/alert_confirm.txt", context)

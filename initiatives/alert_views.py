@@ -6,7 +6,6 @@ private (never_cache), like the readers' other forms. The links from emails carr
 token; the one-click unsubscription (RFC 8058) is a POST without cookies, so without CSRF.
 """
 
-import dataclasses
 import logging
 
 from django import forms
@@ -70,17 +69,10 @@ class AlertForm(ReaderForm):
         return alert
 
 
-def canonical_view(finder):
-    """The view's filters and search as the finder spells them, without "?"."""
-    query = finder.query
-    view = dataclasses.replace(query, page=1, show="", sort=query.default_sort)
-    return view.querystring().lstrip("?")
-
-
 @never_cache
 def new_alert(request):
     finder = Finder(request)
-    form = AlertForm(posted(request), view=canonical_view(finder))
+    form = AlertForm(posted(request), view=finder.view_querystring().lstrip("?"))
     context = {"finder": finder, "notices": finder.query.notices}
     try:
         return reader_form(

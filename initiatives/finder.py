@@ -217,12 +217,16 @@ class Finder:
             for format in ("csv", "json")
         }
 
-    @property
-    def alert_url(self):
-        """The form that asks for email alerts for this view: its filters and search only."""
+    def view_querystring(self):
+        """The view's filters and search alone, the page's own dimension included: what an
+        email alert follows (initiatives/alerts.py)."""
         filters = {**self.query.filters, **{name: [value] for name, value in self.fixed.items()}}
         view = dataclasses.replace(self.query, filters=filters, page=1, show="")
-        return reverse("alert_new") + view.querystring(sort=view.default_sort)
+        return view.querystring(sort=view.default_sort)
+
+    @property
+    def alert_url(self):
+        return reverse("alert_new") + self.view_querystring()
 
     @property
     def noindex(self):
