@@ -217,6 +217,17 @@ class Finder:
             for format in ("csv", "json")
         }
 
+    def view_querystring(self):
+        """The view's filters and search alone, the page's own dimension included: what an
+        email alert follows (initiatives/alerts.py)."""
+        filters = {**self.query.filters, **{name: [value] for name, value in self.fixed.items()}}
+        view = dataclasses.replace(self.query, filters=filters, page=1, show="")
+        return view.querystring(sort=view.default_sort)
+
+    @property
+    def alert_url(self):
+        return reverse("alert_new") + self.view_querystring()
+
     @property
     def noindex(self):
         return bool(self.query.q or self.query.page > 1 or self.query.notices)

@@ -358,6 +358,7 @@ class Initiative(WebLinks, Verified, Revisioned):
         return end or ""
 
 
-# What readers send, about initiatives and the rest of the directory: models of this app that
-# refer to Initiative.Kind, so imported once Initiative exists.
+# What readers send, about initiatives and the rest of the directory, and the alerts they
+# follow: models of this app imported once Initiative exists.
+from initiatives.alerts import Alert, Delivery, Subscriber  # noqa: E402, F401
 from initiatives.corrections import Correction, Proposal  # noqa: E402, F401

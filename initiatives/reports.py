@@ -47,17 +47,18 @@ def posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def reader_form(request, form, template, context=None):
-    """The form; sent, the thanks, or the form again with what refused it and what was typed."""
+def reader_form(request, form, template, context=None, limit=LIMIT, done="report_thanks"):
+    """The form; sent, the page `done`, or the form again with what refused it and what was
+    typed. Sending counts against the rate limit `limit`."""
     context = {**(context or {}), "form": form}
     if request.method != "POST":
         return render(request, template, context)
-    if (retry_after := over_limit(request, LIMIT)) is not None:
+    if (retry_after := over_limit(request, limit)) is not None:
         return too_many(request, template, context, retry_after)
     if not form.is_valid():
         return render(request, template, context, status=400)
     form.save()
-    return redirect("report_thanks")
+    return redirect(done)
 
 
 def too_many(request, template, context, retry_after):

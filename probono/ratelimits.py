@@ -1,6 +1,6 @@
 """Rate limits per client address on what costs the most to answer: exports, searches, the
-admin's login and import forms, readers' corrections and proposals, and pages rendered at all
-(docs/operations.md: Rate limits).
+admin's login and import forms, readers' corrections, proposals and alerts, and pages rendered
+at all (docs/operations.md: Rate limits).
 
 django-ratelimit counts, in the shared cache, the requests of each address (as `client_ip`
 finds it behind TRUSTED_PROXY_COUNT proxies) in fixed windows of RATE_LIMIT_WINDOW seconds.
@@ -23,6 +23,7 @@ LIMITED = {
     "imports": _("imports"),
     "pages": _("pages not yet in the cache"),
     "reports": _("corrections and proposals"),
+    "alerts": _("alerts asked for"),
 }
 # The readers' forms count their submissions themselves (`over_limit`), so that a reader past
 # the limit gets the form back with what they typed.
@@ -31,6 +32,7 @@ COUNTED_BY_THE_VIEW = {
     "report_facilitator",
     "report_network",
     "propose_initiative",
+    "alert_new",
 }
 
 

@@ -287,6 +287,7 @@ RATE_LIMITS = {
     "imports": envint("RATE_LIMIT_IMPORTS", "20"),
     "pages": envint("RATE_LIMIT_PAGES", "300"),
     "reports": envint("RATE_LIMIT_REPORTS", "5"),
+    "alerts": envint("RATE_LIMIT_ALERTS", "5"),
 }
 # A cache that is down limits nothing, rather than everything.
 RATELIMIT_FAIL_OPEN = True

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 
-from initiatives import exports, reports, share_cards
+from initiatives import alert_views, exports, reports, share_cards
 from initiatives import views as initiative_views
 from initiatives.feeds import InitiativeFeed
 from initiatives.sitemaps import SITEMAPS
@@ -28,6 +28,14 @@ urlpatterns = i18n_patterns(
     path("networks/<slug:slug>/report/", reports.report_network, name="report_network"),
     path("propose/", reports.propose_initiative, name="propose_initiative"),
     path("thanks/", reports.report_thanks, name="report_thanks"),
+    # Email alerts for a view of the finder (docs/alerts.md); the links from emails are signed.
+    path("alerts/new/", alert_views.new_alert, name="alert_new"),
+    path("alerts/sent/", alert_views.alert_sent, name="alert_sent"),
+    path("alerts/confirm/<str:signed_value>/", alert_views.confirm_alert, name="alert_confirm"),
+    path(
+        "alerts/unsubscribe/<str:signed_value>/", alert_views.unsubscribe, name="alert_unsubscribe"
+    ),
+    path("alerts/manage/<str:signed_value>/", alert_views.manage_alerts, name="alert_manage"),
     path("countries/", network_views.country_list, name="country_list"),
     path("countries/<str:code>/", network_views.country_detail, name="country_detail"),
     path("sectors/", initiative_views.sector_list, name="sector_list"),

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from initiatives.alerts import Alert, Subscriber
 from initiatives.models import Initiative, Sector
 from networks.models import Facilitator, Network
 from networks.views import listed_countries
@@ -38,7 +39,30 @@ def reader_form_urls():
         Facilitator.objects.first(),
         Network.objects.first(),
     ]
-    return [entry.get_absolute_url() + "report/" for entry in entries] + ["/propose/", "/thanks/"]
+    urls = [entry.get_absolute_url() + "report/" for entry in entries] + ["/propose/", "/thanks/"]
+    return urls + alert_urls()
+
+
+def alert_urls():
+    """The alerts' pages (initiatives/alert_views.py): the form, the page after it, and those
+    the links of their emails open, for an alert asked for and one confirmed."""
+    subscriber, _created = Subscriber.objects.get_or_create(email="crawl@example.net")
+    asked, _created = Alert.objects.get_or_create(
+        subscriber=subscriber,
+        query="sector=legal-services",
+        defaults={"frequency": "daily", "language": "en"},
+    )
+    confirmed, _created = Alert.objects.get_or_create(
+        subscriber=subscriber, query="", defaults={"frequency": "weekly", "language": "en"}
+    )
+    confirmed.confirm("weekly", "en")
+    return [
+        "/alerts/new/?country=fr&sector=legal-services&q=covid",
+        "/alerts/sent/",
+        f"/alerts/confirm/{asked.confirm_token('daily', 'en')}/",
+        f"/alerts/unsubscribe/{confirmed.unsubscribe_token}/",
+        f"/alerts/manage/{subscriber.manage_token}/",
+    ]
 
 
 def test_every_public_page_answers_with_exactly_one_h1(client, seeded):
@@ -104,13 +128,14 @@ def test_every_public_page_passes_the_nu_html_checker(client, seeded, tmp_path):
     urls = public_urls() + reader_form_urls()
     urls += ["/fr" + url for url in urls]
     urls += ["/initiatives/?country=fr&sector=legal-services&q=covid", "/no-such-page/"]
+    urls += ["/alerts/manage/no-such-link/"]
     pages = {}
     for number, url in enumerate(urls):
         path = tmp_path / f"{number}.html"
         path.write_bytes(client.get(url).content)
         pages[path.name] = url
     # The readers' forms sent back with their errors, as a refused submission shows them.
-    for url in ["/propose/", reader_form_urls()[0]]:
+    for url in ["/propose/", reader_form_urls()[0], "/alerts/new/?country=fr"]:
         path = tmp_path / f"refused-{len(pages)}.html"
         path.write_bytes(client.post(url, {"problem": "x", "homepage": "robot"}).content)
         pages[path.name] = f"POST {url}"

@@ -12,8 +12,10 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
+from initiatives.alert_mail import alert_message
+from initiatives.alerts import Alert, Delivery, Subscriber
 from initiatives.models import Initiative, Sector
 from networks.models import Facilitator, Network
 from probono import ratelimits
@@ -255,6 +257,9 @@ FRENCH_PAGES = [
     "/fr/networks/global-pro-bono-network/report/",
     "/fr/propose/",
     "/fr/thanks/",
+    "/fr/alerts/new/?country=be&sector=legal",
+    "/fr/alerts/new/?foo=1&year=1800&q=a&q=b",
+    "/fr/alerts/sent/",
     "/fr/nothing-here/",
 ]
 
@@ -341,6 +346,25 @@ def test_facet_options_sort_in_french_order(client, db):
     assert facet.index("Éducation") < facet.index("Formation")
 
 
+EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
+def french_alert_pages():
+    """The pages the links of a French alert's emails open, and a link that does not work."""
+    subscriber = Subscriber.objects.create(email="lecteur@example.net")
+    alert = Alert.objects.create(subscriber=subscriber, query="", frequency="daily", language="fr")
+    confirmed = Alert.objects.create(
+        subscriber=subscriber, query="country=be", frequency="weekly", language="fr"
+    )
+    confirmed.confirm("weekly", "fr")
+    return [
+        f"/fr/alerts/confirm/{alert.confirm_token('daily', 'fr')}/",
+        f"/fr/alerts/unsubscribe/{confirmed.unsubscribe_token}/",
+        f"/fr/alerts/manage/{subscriber.manage_token}/",
+        "/fr/alerts/manage/not-a-link/",
+    ]
+
+
 @pytest.mark.usefixtures("directory_built_once_per_class")
 class TestTheSmallDirectory:
     """Pages over the small directory (`directory`), some with its French (`french_directory`)."""
@@ -360,7 +384,7 @@ class TestTheSmallDirectory:
         )
         templates = set()
         client.force_login(editor)  # The draft's preview, with its staff notice.
-        for url in FRENCH_PAGES:
+        for url in FRENCH_PAGES + french_alert_pages():
             response = client.get(url, follow=True)
             assert response.status_code in (200, 404), url
             templates |= {template.name for template in response.templates}
@@ -384,6 +408,12 @@ class TestTheSmallDirectory:
             content = render_to_string("429.html", context, request=response.wsgi_request)
         templates.add("429.html")
         assert left_in_english(content, telling, proper_names) == [], "429.html"
+        delivery = Delivery.objects.create(
+            alert=Alert.objects.first(), period="2026-W49", since=EPOCH, up_to=timezone.now()
+        )
+        ((content, _mimetype),) = alert_message(delivery).alternatives
+        templates.add("emails/alert.html")
+        assert left_in_english(content, telling, proper_names) == [], "emails/alert.html"
         # Every public template was among those rendered: all but the admin's.
         public = {
             str(path.relative_to(settings.BASE_DIR / "templates"))

@@ -105,6 +105,9 @@ class TestThirtyInitiatives:
             # the readers' forms: the published initiative; the countries to choose from
             ("/initiatives/initiative-1/report/", 1),
             ("/propose/", 1),
+            # the alerts' form: as the finder, the index and five vocabularies for the view's
+            # words; nothing counted, no initiative read
+            ("/alerts/new/?country=be&sector=legal", 7),
         ],
     )
     def test_it_runs_a_fixed_number_of_queries(

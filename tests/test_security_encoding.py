@@ -140,6 +140,9 @@ REVIEWED = {
     # The moderation digest is a plain-text email, never HTML: escaped, "O'Brien" would read
     # "O&#x27;Brien". Readers' emails are not in it.
     ("templates/emails/moderation_digest.txt", "{% autoescape off"): 1,
+    # The alerts' plain-text parts, likewise; their HTML part (alert.html) is escaped.
+    ("templates/emails/alert.txt", "{% autoescape off"): 1,
+    ("templates/emails/alert_confirm.txt", "{% autoescape off"): 1,
 }
 
 

@@ -19,6 +19,7 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from initiatives.alerts import Alert, Subscriber
 from initiatives.filters import FILTERS, SINGLE
 from initiatives.models import Initiative, Sector
 from networks.models import Country, Facilitator, Network
@@ -65,6 +66,7 @@ ENDPOINTS = {
         "report_initiative", args=[Initiative.objects.published().first().slug]
     ),
     "propose_initiative": lambda: reverse("propose_initiative"),
+    "alert_new": lambda: reverse("alert_new"),
 }
 
 
@@ -163,6 +165,19 @@ def url_patterns(resolvers=None, prefix=""):
             yield prefix + pattern.name, pattern
 
 
+def alert_links():
+    """The signed links of an alert's emails, {URL name: token}."""
+    subscriber, _created = Subscriber.objects.get_or_create(email="fuzz@example.net")
+    alert, _created = Alert.objects.get_or_create(
+        subscriber=subscriber, query="", defaults={"frequency": "daily", "language": "en"}
+    )
+    return {
+        "alert_confirm": alert.confirm_token("daily", "en"),
+        "alert_unsubscribe": alert.unsubscribe_token,
+        "alert_manage": subscriber.manage_token,
+    }
+
+
 def arguments(pattern, name):
     """Keyword arguments from the seed content for one pattern, or None to skip it."""
     initiative = Initiative.objects.published().first()
@@ -176,6 +191,7 @@ def arguments(pattern, name):
             "report_network": "global-pro-bono-network",
             "report_facilitator": "pro-bono-lab",
         }.get(name),
+        "signed_value": alert_links().get(name),
         "code": "fr",
         "format": "csv",
         "object_id": str(initiative.pk),

@@ -48,6 +48,8 @@ PAGE_TYPES = {
     "report": "/initiatives/tgl-eu-health-petition/report/",
     "propose": "/propose/",
     "thanks": "/thanks/",
+    "alerts": "/alerts/new/?country=fr&sector=skills-based-volunteering",
+    "alerts-sent": "/alerts/sent/",
     "404": "/initiatives/no-such-initiative/",
 }
 # SCREENSHOTS=1 rewrites the committed screenshots; ordinary runs leave them alone.
