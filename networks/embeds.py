@@ -11,7 +11,7 @@ from urllib.parse import urlencode, urlsplit
 from csp.constants import SELF
 from csp.decorators import csp_replace
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse, QueryDict
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.html import format_html, format_html_join
@@ -28,6 +28,7 @@ THEMES = ["light", "dark"]
 DEFAULT_THEME = "light"
 # What an oEmbed consumer gets unless it asks for less.
 WIDTH, HEIGHT = 600, 480
+TEXT = "text/plain; charset=utf-8"
 
 
 def active_partner(slug):
@@ -111,24 +112,24 @@ def theme_css(request, slug):
 def oembed(request):
     """oEmbed (https://oembed.com/) for embed addresses: a "rich" iframe of the list."""
     if request.GET.get("format", "json") != "json":
-        return HttpResponse(_("Only the JSON format is available."), status=501)
+        return HttpResponse(_("Only the JSON format is available."), TEXT, status=501)
     try:
         width = dimension(request.GET.get("maxwidth"), WIDTH)
         height = dimension(request.GET.get("maxheight"), HEIGHT)
     except ValueError:
-        return HttpResponseBadRequest(_("maxwidth and maxheight must be positive integers."))
+        return HttpResponse(_("maxwidth and maxheight must be positive integers."), TEXT, 400)
     url = request.GET.get("url", "")
     try:
         parts = urlsplit(url)
     except ValueError:
         parts = None
     if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
-        return HttpResponseBadRequest(_("Give the address of an embedded list as “url”."))
+        return HttpResponse(_("Give the address of an embedded list as “url”."), TEXT, 400)
     if (parts.scheme, parts.netloc) != (request.scheme, request.get_host()):
-        return HttpResponse(_("This address is not one of this directory's."), status=404)
+        return HttpResponse(_("This address is not one of this directory's."), TEXT, 404)
     partner, title = embedded_view(request, parts)
     if partner is None:
-        return HttpResponse(_("This address is not an embedded list."), status=404)
+        return HttpResponse(_("This address is not an embedded list."), TEXT, 404)
     src = request.build_absolute_uri(parts.path) + (f"?{parts.query}" if parts.query else "")
     iframe = '<iframe src="{}" title="{}" width="{}" height="{}" loading="lazy"></iframe>'
     return JsonResponse(
@@ -141,7 +142,8 @@ def oembed(request):
             "html": format_html(iframe, src, title, width, height),
             "width": width,
             "height": height,
-        }
+        },
+        content_type="application/json; charset=utf-8",
     )
 
 

@@ -158,13 +158,13 @@ def test_bad_parameters_get_the_finder_s_notices_and_the_default_theme(client, p
         *finder_notices(finder),
         "Ignored theme “neon”, which is not valid.",
     ]
-    assert 'class="embed embed--light"' in response.text
+    assert '<body class="embed embed--light"' in response.text
     assert "Petition to the EU health ministers" in response.text
 
 
 def test_themes_and_the_partner_s_colour(client, partner, directory):
     dark = client.get(EMBED + "?theme=dark")
-    assert 'class="embed embed--dark"' in dark.text
+    assert '<body class="embed embed--dark"' in dark.text
     assert 'href="/embed/probonolab/theme.css"' in dark.text
     css = client.get("/embed/probonolab/theme.css")
     assert css.status_code == 200

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from initiatives.models import Initiative, Sector
-from networks.models import Facilitator, Network
+from networks.models import EmbedPartner, Facilitator, Network
 from probono import ratelimits
 from tests.conftest import sitemap_text
 from tests.directory import make_initiative
@@ -221,6 +221,7 @@ def french_directory(directory):
             title_fr=f"Fiche {year}",
             summary_fr="Un résumé en français.",
         )
+    EmbedPartner.objects.create(name="Lab", slug="lab", allowed_origins="https://lab.example")
     return directory
 
 
@@ -255,6 +256,8 @@ FRENCH_PAGES = [
     "/fr/networks/global-pro-bono-network/report/",
     "/fr/propose/",
     "/fr/thanks/",
+    "/fr/embed/lab/?sector=legal&theme=dark",
+    "/fr/embed/lab/?country=zz&theme=neon",
     "/fr/nothing-here/",
 ]
 
