@@ -322,3 +322,95 @@ def test_the_list_names_its_oembed_address(client, partner, directory):
     discovered = client.get(href.removeprefix("https://testserver"), secure=True)
     assert discovered.status_code == 200
     assert "sector=legal" in json.loads(discovered.content)["html"]
+
+
+# The admin's code builder
+
+
+@pytest.fixture
+def superuser_client(client, django_user_model):
+    root = django_user_model.objects.create_superuser("root", "root@example.org", "not-used")
+    client.force_login(root)
+    return client
+
+
+def code_page(partner):
+    return f"/admin/networks/embedpartner/{partner.pk}/embed-code/"
+
+
+def test_the_admin_writes_the_snippet_for_a_view(superuser_client, partner, directory):
+    view = "https://testserver/fr/initiatives/?sector=legal&country=pt"
+    response = superuser_client.get(
+        code_page(partner), {"view": view, "theme": "dark", "language": "fr"}
+    )
+    assert response.status_code == 200
+    text = html.unescape(response.text)
+    # The snippet's HTML, as the textarea shows it.
+    assert (
+        '<script src="http://testserver/static/js/embed.js" data-partner="probonolab" '
+        'data-view="?sector=legal&amp;country=pt" data-theme="dark" data-lang="fr" data-title="'
+    ) in text
+    embed_url = "http://testserver/fr/embed/probonolab/?sector=legal&country=pt&theme=dark"
+    assert f'<noscript><a href="{html.escape(embed_url)}">' in text
+    assert f'<iframe class="embed-preview" src="{embed_url}"' in text
+    assert "http://testserver/oembed/?url=http%3A%2F%2Ftestserver%2Ffr%2Fembed%2F" in text
+    # Its preview frames the directory's own embed, and nothing else.
+    policy = response["Content-Security-Policy"]
+    assert "frame-src 'self'" in policy
+    assert "frame-src" not in superuser_client.get("/admin/")["Content-Security-Policy"]
+    # The preview is allowed to frame it.
+    preview = superuser_client.get(embed_url.removeprefix("http://testserver"))
+    assert frame_ancestors(preview).startswith("'self' ")
+
+
+def test_the_admin_starts_with_every_initiative(superuser_client, partner):
+    text = html.unescape(superuser_client.get(code_page(partner)).text)
+    assert 'data-partner="probonolab" data-theme="light" data-title=' in text
+    assert '<noscript><a href="http://testserver/embed/probonolab/">' in text
+
+
+@pytest.mark.parametrize(
+    "view",
+    [
+        "https://elsewhere.example/initiatives/?country=pt",
+        "/initiatives/eu-health-petition/",
+        "/countries/be/",
+        "http://[::1/initiatives/",
+    ],
+)
+def test_the_admin_refuses_a_view_that_is_not_the_list(superuser_client, partner, view):
+    response = superuser_client.get(code_page(partner), {"view": view, "theme": "light"})
+    assert response.status_code == 200
+    assert 'class="errorlist' in response.text
+    assert "<textarea" not in response.text
+
+
+def test_editors_may_not_write_embed_code(editor_client, partner):
+    assert editor_client.get(code_page(partner)).status_code == 403
+
+
+def test_the_code_page_of_an_unknown_partner_is_404(superuser_client):
+    assert superuser_client.get("/admin/networks/embedpartner/999/embed-code/").status_code == 404
+
+
+def test_the_admin_validates_and_normalises_a_partner(superuser_client):
+    form = {
+        "name": "Lab",
+        "slug": "lab",
+        "allowed_origins": "https://Lab.example:443/\nhttps://lab.example/partners",
+        "accent_colour": "#AABBCC",
+        "is_active": "on",
+    }
+    response = superuser_client.post("/admin/networks/embedpartner/add/", form)
+    assert response.status_code == 200
+    assert "must have no path" in html.unescape(response.text)
+    form["allowed_origins"] = "https://Lab.example:443/\nhttp://localhost:8000"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = superuser_client.post("/admin/networks/embedpartner/add/", form)
+    assert response.status_code == 302
+    partner = EmbedPartner.objects.get(slug="lab")
+    assert partner.origins == ["https://lab.example", "http://localhost:8000"]
+    assert partner.accent_colour == "#aabbcc"
+    assert partner.history.count() == 1
+    change = superuser_client.get(f"/admin/networks/embedpartner/{partner.pk}/change/")
+    assert code_page(partner) in change.text
