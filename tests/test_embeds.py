@@ -3,6 +3,8 @@
 import html
 import json
 import re
+import shutil
+import subprocess
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,6 +12,7 @@ from django.test import TestCase
 
 from networks.embed_partners import EmbedPartner, normalised_origin
 from tests.conftest import notices as finder_notices
+from tests.test_crawl import VNU
 
 pytestmark = pytest.mark.django_db
 EMBED = "/embed/probonolab/"
@@ -414,3 +417,25 @@ def test_the_admin_validates_and_normalises_a_partner(superuser_client):
     assert partner.history.count() == 1
     change = superuser_client.get(f"/admin/networks/embedpartner/{partner.pk}/change/")
     assert code_page(partner) in change.text
+
+
+def test_the_list_passes_the_nu_html_checker(client, partner, directory, tmp_path):
+    if not (VNU.exists() and shutil.which("java")):
+        pytest.skip("the Nu Html Checker needs java and `make vnu`")
+    urls = [
+        EMBED,
+        EMBED + "?sector=legal&theme=dark",
+        EMBED + "?country=pt",  # nothing to list
+        EMBED + "?country=zz&theme=neon",  # notices
+        "/fr" + EMBED,
+    ]
+    for number, url in enumerate(urls):
+        (tmp_path / f"{number}.html").write_bytes(client.get(url).content)
+    files = sorted(str(path) for path in tmp_path.glob("*.html"))
+    checked = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert json.loads(checked.stderr)["messages"] == []
