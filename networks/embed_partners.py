@@ -39,7 +39,7 @@ def normalised_origin(text):
         or parts.path not in ("", "/")
         or text.endswith(("?", "#"))
     ):
-        message = _("“%(origin)s” must have no path, query or user name: only scheme and host.")
+        message = _("“%(origin)s” must be a scheme, host and port only: no path or query.")
     else:
         origin = f"{parts.scheme}://{host}"
         return origin if port in (None, DEFAULT_PORTS[parts.scheme]) else f"{origin}:{port}"

@@ -257,7 +257,7 @@ FRENCH_PAGES = [
     "/fr/propose/",
     "/fr/thanks/",
     "/fr/embed/lab/?sector=legal&theme=dark",
-    "/fr/embed/lab/?country=zz&theme=neon",
+    "/fr/embed/lab/?year=1800&theme=neon",
     "/fr/nothing-here/",
 ]
 
