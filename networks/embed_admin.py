@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from networks.embed_partners import EmbedPartner
-from networks.embeds import DEFAULT_THEME, snippet
+from networks.embeds import DEFAULT_THEME, embed_address, snippet
 
 
 class EmbedCodeForm(forms.Form):
@@ -107,13 +107,9 @@ class EmbedPartnerAdmin(SimpleHistoryAdmin):
     @staticmethod
     def built(request, partner, view, theme, language):
         directory = f"{request.scheme}://{request.get_host()}"
-        with override(language):
-            embed_url = directory + reverse("embed", args=[partner.slug])
-        query = view + (f"{'&' if view else ''}theme={theme}" if theme != DEFAULT_THEME else "")
-        embed_url += f"?{query}" if query else ""
-        oembed = directory + reverse("oembed") + "?" + urlencode({"url": embed_url})
+        address = embed_address(directory, partner, view, theme, language)
         return {
             "snippet": snippet(directory, partner, view, theme, language),
-            "embed_url": embed_url,
-            "oembed_url": oembed,
+            "embed_url": address,
+            "oembed_url": directory + reverse("oembed") + "?" + urlencode({"url": address}),
         }

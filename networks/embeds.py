@@ -42,7 +42,7 @@ def framed_by(partner, view):
     return xframe_options_exempt(csp_replace(ancestors)(view))
 
 
-class EmbedView:
+class EmbedParameters:
     """The finder's view that an embed's query string names, and the embed's own theme."""
 
     def __init__(self, request, params):
@@ -75,18 +75,18 @@ def embed(request, slug):
 
 
 def embed_page(request, partner):
-    view = EmbedView(request, request.GET)
-    finder = view.finder
+    embedded = EmbedParameters(request, request.GET)
+    finder = embedded.finder
     current = request.META.get("QUERY_STRING", "")
-    if not finder.query.notices and view.querystring.lstrip("?") != current:
+    if not finder.query.notices and embedded.querystring.lstrip("?") != current:
         # As the finder does: one address, and one cached page, per view.
-        return redirect(request.path + view.querystring, permanent=True)
-    address = request.build_absolute_uri(request.path + view.querystring)
+        return redirect(request.path + embedded.querystring, permanent=True)
+    address = request.build_absolute_uri(request.path + embedded.querystring)
     context = {
         "partner": partner,
         "finder": finder.paginate(),
         "cards": cards_for(finder.page.object_list),
-        "theme": view.theme,
+        "theme": embedded.theme,
         "more_url": reverse("initiative_list") + finder.shared_querystring(),
         "oembed_url": request.build_absolute_uri(
             reverse("oembed") + "?" + urlencode({"url": address, "format": "json"})
@@ -98,7 +98,7 @@ def embed_page(request, partner):
     # The page cache still keeps it whole, its framing with it.
     response["Cache-Control"] = "no-store"
     if not finder.query.notices:
-        mark_canonical(response, view.querystring)
+        mark_canonical(response, embedded.querystring)
     return response
 
 
@@ -168,34 +168,39 @@ def embedded_view(request, parts):
         partner = EmbedPartner.objects.active().filter(slug=match.kwargs["slug"]).first()
         if partner is None:
             return None, None
-        view = EmbedView(request, QueryDict(parts.query))
-        return partner, view.finder.title
+        embedded = EmbedParameters(request, QueryDict(parts.query))
+        return partner, embedded.finder.title
+
+
+def embed_address(directory, partner, view_query, theme, language):
+    """The absolute address of a partner's list of a view (a finder's query string)."""
+    query = QueryDict(view_query.lstrip("?"), mutable=True)
+    if theme != DEFAULT_THEME:
+        query["theme"] = theme
+    with override(language):
+        address = directory + reverse("embed", args=[partner.slug])
+    return address + (f"?{query.urlencode()}" if query else "")
 
 
 def snippet(directory, partner, view_query, theme, language):
     """The loader's <script> for a partner's page, with a link for browsers without scripts."""
     view_query = view_query.lstrip("?")
     with override(language):
-        address = directory + reverse("embed", args=[partner.slug])
         attributes = {
+            # Its stable name, not the one collectstatic hashes, which changes with releases.
             "src": directory + settings.STATIC_URL + "js/embed.js",
             "data-partner": partner.slug,
             "data-view": f"?{view_query}" if view_query else "",
             "data-theme": theme,
-            # The address's language prefix, none for the default language.
-            "data-lang": address.removeprefix(directory).split("/embed/")[0].strip("/"),
+            # The address's language prefix: none for the default language.
+            "data-lang": "" if language == settings.LANGUAGE_CODE else language,
             "data-title": _("Pro bono initiatives"),
         }
         link_text = _("Pro bono initiatives on Pro Bono Directory")
-    query = QueryDict(view_query, mutable=True)
-    if theme != DEFAULT_THEME:
-        query["theme"] = theme
-    attributes = {name: value for name, value in attributes.items() if value}
-    tag = format_html_join(" ", '{}="{}"', attributes.items())
-    link = address + (f"?{query.urlencode()}" if query else "")
+    tag = format_html_join(" ", '{}="{}"', [item for item in attributes.items() if item[1]])
     return format_html(
         '<script {} async></script>\n<noscript><a href="{}">{}</a></noscript>',
         tag,
-        link,
+        embed_address(directory, partner, view_query, theme, language),
         link_text,
     )
