@@ -123,7 +123,8 @@ def test_the_list_shows_the_view_s_initiatives_with_links_to_the_directory(
     assert "Petition to the EU health ministers" in text
     assert "Secret draft" not in text
     assert directory.petition.facilitator.name in text
-    assert "2020" in text
+    assert 'The Good Lobby<span aria-hidden="true"> · </span>Belgium' in text
+    assert '<span aria-hidden="true"> · </span>2020</span>' in text  # the year, no dates
     assert "Listed by" in text
     assert "Pro Bono Directory" in text
     links = re.findall(r"<a [^>]*>", text)
@@ -142,6 +143,7 @@ def test_the_list_takes_the_finder_s_parameters(client, partner, directory):
     assert 'href="/initiatives/?country=pt"' in response.text
     response = client.get(EMBED + "?sector=legal")
     assert "Petition to the EU health ministers" in response.text
+    assert 'Belgium, Poland<span aria-hidden="true"> · </span>2022–2023</span>' in response.text
     assert 'href="/initiatives/?sector=legal"' in response.text
 
 
