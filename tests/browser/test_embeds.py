@@ -5,9 +5,12 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.contrib.auth.models import Permission
 
 from networks.models import EmbedPartner
 from tests.browser.test_accessibility import VIEWPORTS, axe_violations
+from tests.browser.test_admin_import import log_in
+from tests.browser.test_csp_console import Watched
 
 pytestmark = [
     pytest.mark.browser,
@@ -120,3 +123,26 @@ def test_the_list_has_no_wcag_21_aa_violation(page, seed, theme):
         assert response.status == 200
         found[width] = axe_violations(page)
     assert found == {"desktop": [], "mobile": []}
+
+
+def test_the_admin_previews_the_list_it_writes_the_code_for(page, seed, editor):
+    """Its page may frame the directory's own list, and nothing breaks the policy."""
+    editor.user_permissions.add(Permission.objects.get(codename="view_embedpartner"))
+    partner = EmbedPartner.objects.create(
+        name="Lab", slug="lab", allowed_origins="https://lab.example"
+    )
+    watched = Watched(page)
+    log_in(page)
+    watched.goto(f"/admin/networks/embedpartner/{partner.pk}/embed-code/")
+    page.get_by_label("View of the directory").fill(
+        "/initiatives/?sector=skills-based-volunteering"
+    )
+    page.get_by_label("Theme").select_option("dark")
+    page.get_by_role("button", name="Write the code").click()
+    watched.settle()
+    snippet = page.get_by_label("Loader").input_value()
+    assert 'data-view="?sector=skills-based-volunteering" data-theme="dark"' in snippet
+    preview = page.frame_locator("iframe.embed-preview")
+    preview.locator(".embed__list").wait_for()
+    assert preview.locator(".embed__item").count() > 0
+    assert watched.problems == []
