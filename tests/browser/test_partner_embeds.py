@@ -82,12 +82,19 @@ def test_the_partner_s_page_shows_the_list_at_its_own_height(page, seed, partner
     assert iframe.get_attribute("loading") == "lazy"
     inner = page.frames[1]
     assert "embed--dark" in inner.locator("body").get_attribute("class")
-    content = inner.evaluate("Math.ceil(document.documentElement.getBoundingClientRect().height)")
-    # The loader has set the height the list posted: all of it, without a scroll bar.
-    shown = "document.querySelector('iframe').getBoundingClientRect().height"
-    page.wait_for_function(f"Math.abs({shown} - {content}) <= 1")
+    # The loader has set the height the list posted, all of it: the list's own, even if it
+    # changed while its style sheets loaded.
+    content = shown = 0
+    for _attempt in range(50):
+        content = inner.evaluate("document.documentElement.getBoundingClientRect().height")
+        shown = iframe.evaluate("frame => frame.getBoundingClientRect().height")
+        if abs(shown - content) <= 1:
+            break
+        page.wait_for_timeout(100)
+    assert abs(shown - content) <= 1, (shown, content)
     assert inner.evaluate("document.documentElement.scrollHeight <= window.innerHeight")
     assert content > 200
+    assert iframe.evaluate("frame => frame.style.height") == f"{round(shown)}px"
     # Every link opens the directory in a new tab.
     links = inner.locator("a").all()
     assert links
