@@ -95,6 +95,10 @@ def test_the_partner_s_page_shows_the_list_at_its_own_height(page, seed, partner
     assert inner.evaluate("document.documentElement.scrollHeight <= window.innerHeight")
     assert content > 200
     assert iframe.evaluate("frame => frame.style.height") == f"{round(shown)}px"
+    # A height posted by anything but the list (here the partner's page itself) is ignored.
+    page.evaluate("window.postMessage({probonoEmbedHeight: 50}, '*')")
+    page.wait_for_timeout(300)
+    assert iframe.evaluate("frame => frame.style.height") == f"{round(shown)}px"
     # Every link opens the directory in a new tab.
     links = inner.locator("a").all()
     assert links
