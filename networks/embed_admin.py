@@ -86,11 +86,11 @@ class EmbedPartnerAdmin(SimpleHistoryAdmin):
         return [code, *super().get_urls()]
 
     def embed_code_view(self, request, object_id):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         partner = self.get_object(request, object_id)
         if partner is None:
             raise Http404
-        if not self.has_view_permission(request, partner):
-            raise PermissionDenied
         data = request.GET or {"theme": DEFAULT_THEME, "language": settings.LANGUAGE_CODE}
         form = EmbedCodeForm(data, host=request.get_host())
         context = {

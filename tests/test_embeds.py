@@ -396,6 +396,7 @@ def test_editors_may_not_write_embed_code(editor_client, partner):
 
 def test_the_code_page_of_an_unknown_partner_is_404(superuser_client):
     assert superuser_client.get("/admin/networks/embedpartner/999/embed-code/").status_code == 404
+    assert superuser_client.get("/admin/networks/embedpartner/x/embed-code/").status_code == 404
 
 
 def test_the_admin_validates_and_normalises_a_partner(superuser_client):
