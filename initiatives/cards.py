@@ -20,6 +20,7 @@ class Card:
     summary: Translated
     places: list  # (name, url) of each country, in the alphabetical order of the language
     period: str
+    years: str  # the period in years, for an embedded list
     lead: str  # the facilitator or network that runs it
     sectors: list  # (name as Translated, url)
 
@@ -50,6 +51,7 @@ def card_for(initiative, language, link):
         summary=in_language(initiative, "summary", language),
         places=places,
         period=initiative.period,
+        years=initiative.years,
         lead=lead.name if lead else "",
         sectors=[
             (in_language(sector, "name", language), link("sector_detail", sector.slug))

@@ -7,7 +7,8 @@ under the versions of that moment, which the publication leaves behind.
 
 A change is an *edit* (readers may see the previous version for a short while:
 `probono.caching`) or a *removal*: an initiative unpublished or deleted, or a sector, crisis,
-network, facilitator or tag deleted. After a removal no response may show what was removed.
+network, facilitator or tag deleted, or an embed partner saved or deleted (its origins are its
+lists' framing policy). After a removal no response may show what was removed.
 """
 
 import logging

@@ -357,6 +357,17 @@ class Initiative(WebLinks, Verified, Revisioned):
             return _("since %(start)s") % {"start": start}
         return end or ""
 
+    @property
+    def years(self):
+        """The period in years, for compact lists: "2020", "2020–2022", "since 2020"."""
+        start = self.started_on and self.started_on.year
+        end = self.ended_on and self.ended_on.year
+        if start and end:
+            return str(start) if start == end else f"{start}–{end}"
+        if start:
+            return _("since %(start)s") % {"start": start}
+        return str(end or "")
+
 
 # What readers send, about initiatives and the rest of the directory, and the alerts they
 # follow: models of this app imported once Initiative exists.

@@ -15,7 +15,7 @@ from initiatives.models import (
     Source,
     TaggedInitiative,
 )
-from networks.models import Facilitator, Membership, Network
+from networks.models import EmbedPartner, Facilitator, Membership, Network
 
 # What public pages show: deleting one of these removes a page, and what lists it.
 ENTITIES = [Initiative, Sector, Crisis, Tag, Network, Facilitator]
@@ -46,6 +46,9 @@ def connect():
     m2m_changed.connect(initiative_tags_changed, sender=TaggedInitiative)
     post_save.connect(facilitator_saved, sender=Facilitator)
 
+    post_save.connect(embed_partner_changed, sender=EmbedPartner)
+    post_delete.connect(embed_partner_changed, sender=EmbedPartner)
+
 
 def was_public(initiative):
     """As last read from or written to the database; an instance built otherwise (a history
@@ -68,6 +71,12 @@ def saved(sender, instance, created=False, raw=False, **kwargs):
         if public_before or public_after:
             removal = public_before and not public_after
             changes.record(removal=removal, initiatives=[instance.pk])
+
+
+def embed_partner_changed(**kwargs):
+    """A partner's origins and colour are in its embeds' cached pages and headers: one made
+    inactive, or whose origins were narrowed, must not be framed a minute longer."""
+    changes.record(removal=True)
 
 
 def deleted(sender, instance, **kwargs):

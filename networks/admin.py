@@ -8,6 +8,7 @@ from import_export.admin import ImportExportModelAdmin
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from networks import embed_admin  # noqa: F401 (registers the embed partners)
 from networks.import_admin import ReadableImportMixin
 from networks.import_uploads import ImportUploadsMixin, SignedFileConfirmForm
 from networks.models import Country, Facilitator, Membership, Network

@@ -13,6 +13,7 @@ from django_countries import countries
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from networks.embed_partners import EmbedPartner  # noqa: F401 (a model of this app)
 from probono.i18n import reverse_often
 from probono.safe_edits import Revisioned
 from probono.verification import Verified

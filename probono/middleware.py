@@ -1,5 +1,11 @@
+import re
+
 from django.conf import settings
 from django.middleware.gzip import GZipMiddleware
+
+# The embeds' loader, which partners' pages load from their own origin (networks/embeds.py),
+# under its name or the name with a hash that collectstatic gives it.
+EMBED_LOADER = re.compile(r"js/embed(\.[0-9a-f]{12})?\.js")
 
 
 def cross_origin_resource_policy(get_response):
@@ -11,6 +17,13 @@ def cross_origin_resource_policy(get_response):
         return response
 
     return middleware
+
+
+def static_file_headers(headers, path, url):
+    """WhiteNoise's WHITENOISE_ADD_HEADERS_FUNCTION: the embeds' loader is for every site;
+    the middleware above leaves the policy a response already has."""
+    if EMBED_LOADER.fullmatch(url.removeprefix(settings.STATIC_URL)):
+        headers["Cross-Origin-Resource-Policy"] = "cross-origin"
 
 
 class PublicGZipMiddleware(GZipMiddleware):

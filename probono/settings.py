@@ -7,6 +7,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from probono.middleware import static_file_headers
 from probono.release import code_version
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -312,6 +313,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Static files are for our pages only, like everything else (Cross-Origin-Resource-Policy).
 WHITENOISE_ALLOW_ALL_ORIGINS = False
+# ...but for the embeds' loader, which partners' pages load (probono/middleware.py).
+WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
 
 # Readers never get a cookie; staff get two, only over HTTPS in production, out of scripts' reach
 # (the admin sends the CSRF token from its forms, never from the cookie), not sent cross-site.

@@ -8,6 +8,7 @@ from initiatives import alert_views, exports, reports, share_cards
 from initiatives import views as initiative_views
 from initiatives.feeds import InitiativeFeed
 from initiatives.sitemaps import SITEMAPS
+from networks import embeds
 from networks import views as network_views
 from probono import health
 from probono import views as site_views
@@ -46,6 +47,8 @@ urlpatterns = i18n_patterns(
     path("facilitators/<slug:slug>/", network_views.facilitator_detail, name="facilitator_detail"),
     # Each page's share card, at the page's path + "card.png" (initiatives/share_cards.py).
     re_path(r"^(?P<page>(?:[-\w]+/)*)card\.png$", share_cards.share_card, name="share_card"),
+    # A list for a partner's site, which only that site may frame (networks/embeds.py).
+    path("embed/<slug:slug>/", embeds.embed, name="embed"),
     prefix_default_language=False,
 )
 
@@ -66,6 +69,8 @@ urlpatterns += [
         name="sitemap_section",
     ),
     path("robots.txt", site_views.robots_txt, name="robots_txt"),
+    path("embed/<slug:slug>/theme.css", embeds.theme_css, name="embed_theme"),
+    path("oembed/", embeds.oembed, name="oembed"),
     path("healthz", health.healthz, name="healthz"),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from initiatives.alert_mail import alert_message
 from initiatives.alerts import Alert, Delivery, Subscriber
 from initiatives.models import Initiative, Sector
-from networks.models import Facilitator, Network
+from networks.models import EmbedPartner, Facilitator, Network
 from probono import ratelimits
 from tests.conftest import sitemap_text
 from tests.directory import make_initiative
@@ -223,6 +223,7 @@ def french_directory(directory):
             title_fr=f"Fiche {year}",
             summary_fr="Un résumé en français.",
         )
+    EmbedPartner.objects.create(name="Lab", slug="lab", allowed_origins="https://lab.example")
     return directory
 
 
@@ -260,6 +261,8 @@ FRENCH_PAGES = [
     "/fr/alerts/new/?country=be&sector=legal",
     "/fr/alerts/new/?foo=1&year=1800&q=a&q=b",
     "/fr/alerts/sent/",
+    "/fr/embed/lab/?sector=legal&theme=dark",
+    "/fr/embed/lab/?year=1800&theme=neon",
     "/fr/nothing-here/",
 ]
 

@@ -21,6 +21,7 @@ from taggit.models import Tag
 from initiatives.link_checks import check_sources
 from initiatives.models import Initiative, Sector
 from initiatives.sources import LinkStatus
+from networks.models import EmbedPartner
 from probono import caching
 from tests import local_sites
 from tests.conftest import admin_form_data
@@ -358,3 +359,27 @@ def test_no_code_writes_around_the_signals_unreviewed():
                 ):
                     found.add((path.relative_to(root).as_posix(), f"{receiver}.{node.attr}"))
     assert found == REVIEWED
+
+
+def test_an_embed_partner_s_change_and_deletion_reach_its_cached_list(
+    admin_client, petition, publications
+):
+    """Its origins are its list's frame-ancestors: a change must not wait for the page cache."""
+    partner = EmbedPartner.objects.create(
+        name="Lab", slug="lab", allowed_origins="https://lab.example"
+    )
+    reader = Client()
+    assert "https://lab.example" in reader.get("/embed/lab/")["Content-Security-Policy"]
+    url = reverse("admin:networks_embedpartner_change", args=[partner.pk])
+    data = admin_form_data(admin_client.get(url), allowed_origins="https://new.example")
+    with publications() as writes:
+        assert admin_client.post(url, data).status_code == 302
+    assert writes.count == 1
+    policy = reader.get("/embed/lab/")["Content-Security-Policy"]
+    assert "https://new.example" in policy
+    assert "https://lab.example" not in policy
+    delete = reverse("admin:networks_embedpartner_delete", args=[partner.pk])
+    with publications() as writes:
+        assert admin_client.post(delete, {"post": "yes"}).status_code == 302
+    assert writes.count == 1
+    assert reader.get("/embed/lab/").status_code == 404

@@ -8,7 +8,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from initiatives import facet_index
-from networks.models import Facilitator, Membership
+from networks.models import EmbedPartner, Facilitator, Membership
 from probono import caching
 from tests.conftest import rolled_back_after, shown_slugs
 from tests.directory import (
@@ -113,6 +113,22 @@ class TestThirtyInitiatives:
     def test_it_runs_a_fixed_number_of_queries(
         self, client, many_initiatives, django_assert_num_queries, url, queries
     ):
+        with django_assert_num_queries(queries):
+            assert client.get(url).status_code == 200
+
+    @pytest.mark.parametrize(
+        ("url", "queries"),
+        [
+            # the partner, then as the list: the index, five vocabularies, the status and
+            # verified facets' dates, the page's ids, its rows, the sectors, their links
+            ("/embed/lab/", 14),
+            ("/fr/embed/lab/?sector=legal&theme=dark", 14),
+        ],
+    )
+    def test_an_embedded_list_runs_a_fixed_number_of_queries(
+        self, client, many_initiatives, django_assert_num_queries, url, queries
+    ):
+        EmbedPartner.objects.create(name="Lab", slug="lab", allowed_origins="https://a.example")
         with django_assert_num_queries(queries):
             assert client.get(url).status_code == 200
 

@@ -18,6 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from initiatives.models import Correction, Initiative, Proposal
+from networks.models import EmbedPartner
 from tests.conftest import admin_form_data
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +76,7 @@ def every_kind_of_object(directory, django_user_model):
     Proposal.objects.create(
         title="Proposed", summary="A reader's.", source_url="https://a.example/"
     )
+    EmbedPartner.objects.create(name="Lab", slug="lab", allowed_origins="https://lab.example")
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils.http import parse_header_parameters
 
+from networks.models import EmbedPartner
+
 pytestmark = pytest.mark.django_db
 
 GOLDEN = Path(__file__).parent / "security" / "expected_headers.txt"
@@ -74,10 +76,22 @@ def server_error(client, settings):
     return get(client, "/fails/")
 
 
-def static_file(settings):
+def static_file(settings, path="/static/css/site.css"):
     # The tests have no collected static files; WhiteNoise finds them where they are written.
     settings.WHITENOISE_USE_FINDERS = True
-    return Client().get("/static/css/site.css", secure=True)
+    return Client().get(path, secure=True)
+
+
+def embed_from_cache(client):
+    get(client, "/embed/lab/?country=be")
+    return get(client, "/embed/lab/?country=be")
+
+
+# A partner's list may be framed by the partner's pages (and the directory's own), and its
+# loader loaded by them; nothing else.
+EMBEDS = {"embed", "embed from the page cache", "embed redirect to the canonical URL"}
+EMBED_ANCESTORS = "'self' https://lab.example"
+CROSS_ORIGIN = {"embed loader"}
 
 
 # Each kind of response: its name, its status, and how to get one.
@@ -114,6 +128,20 @@ RESPONSES = {
     "admin login": (200, lambda client, settings: get(client, "/admin/login/")),
     "admin redirect to login": (302, lambda client, settings: get(client, "/admin/")),
     "static file": (200, lambda client, settings: static_file(settings)),
+    "embed": (200, lambda client, settings: get(client, "/embed/lab/?country=be")),
+    "embed from the page cache": (200, lambda client, settings: embed_from_cache(client)),
+    "embed redirect to the canonical URL": (
+        301,
+        lambda client, settings: get(client, "/embed/lab/?country=BE"),
+    ),
+    "embed of an unknown partner": (404, lambda client, settings: get(client, "/embed/no/")),
+    "embed theme": (200, lambda client, settings: get(client, "/embed/lab/theme.css")),
+    "embed loader": (200, lambda client, settings: static_file(settings, "/static/js/embed.js")),
+    "oembed": (
+        200,
+        lambda client, settings: get(client, "/oembed/?url=https://testserver/embed/lab/"),
+    ),
+    "oembed 400": (400, lambda client, settings: get(client, "/oembed/")),
 }
 
 
@@ -129,7 +157,14 @@ def described(name, response):
 
 
 @pytest.fixture
-def responses(client, settings, petition):
+def lab(db):
+    return EmbedPartner.objects.create(
+        name="Lab", slug="lab", allowed_origins="https://lab.example"
+    )
+
+
+@pytest.fixture
+def responses(client, settings, petition, lab):
     """Every kind of response, each from a fresh cache, as an anonymous reader gets it."""
     results = {}
     for name, (_status, fetch) in RESPONSES.items():
@@ -145,9 +180,16 @@ def responses(client, settings, petition):
 def test_every_kind_of_response_carries_the_security_headers(responses):
     for name, response in responses.items():
         assert response.status_code == RESPONSES[name][0], name
-        for header, value in SECURITY_HEADERS.items():
+        expected = dict(SECURITY_HEADERS)
+        policy = dict(POLICY)
+        if name in EMBEDS:
+            expected["X-Frame-Options"] = None
+            policy["frame-ancestors"] = EMBED_ANCESTORS
+        if name in CROSS_ORIGIN:
+            expected["Cross-Origin-Resource-Policy"] = "cross-origin"
+        for header, value in expected.items():
             assert response.get(header) == value, f"{name}: {header}"
-        assert directives(response.get("Content-Security-Policy", "")) == POLICY, name
+        assert directives(response.get("Content-Security-Policy", "")) == policy, name
 
 
 def test_a_page_from_the_cache_has_the_same_headers_as_the_first(client, petition):
@@ -238,10 +280,15 @@ PUBLIC_PAGES = [
     "/initiatives/export.json",
     "/sitemap.xml",
     "/robots.txt",
+    "/embed/lab/",
+    "/embed/lab/?country=be&theme=dark",
+    "/fr/embed/lab/",
+    "/embed/lab/theme.css",
+    "/oembed/?url=https://testserver/embed/lab/",
 ]
 
 
-def test_readers_get_no_cookie_on_any_public_page(client, directory):
+def test_readers_get_no_cookie_on_any_public_page(client, directory, lab):
     for url in PUBLIC_PAGES:
         response = client.get(url, secure=True)
         assert response.status_code in (200, 301, 404), url
