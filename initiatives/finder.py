@@ -92,18 +92,20 @@ class Finder:
     """Reads the query, runs the FilterSet, counts, paginates; the page's words are in
     `initiatives.sentence`.
 
+    `params` are the query's parameters, request.GET unless given (the API takes some out).
     `fixed` is the page's own dimension, e.g. {"country": "BE"} on /countries/be/, as stored: it
     scopes the results through its filter, is described in the sentence, but is no parameter and
     has no facet.
     """
 
-    def __init__(self, request, fixed=None, filterset_class=InitiativeFilter):
+    def __init__(self, request, fixed=None, filterset_class=InitiativeFilter, params=None):
         self.request = request
         self.fixed = fixed or {}
         self.filterset_class = filterset_class
         self.vocabulary = Vocabulary.load(filterset_class)
         definitions = filterset_class.finder_filters()
-        self.query = clean_query(request.GET, definitions, self.vocabulary, fixed=self.fixed)
+        params = request.GET if params is None else params
+        self.query = clean_query(params, definitions, self.vocabulary, fixed=self.fixed)
         self.base = Initiative.objects.published()
         for name, value in self.fixed.items():
             self.base = definitions[name].filter_with(self.base, [value], self.vocabulary)

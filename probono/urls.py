@@ -59,6 +59,7 @@ urlpatterns += [
     ),
     path("robots.txt", site_views.robots_txt, name="robots_txt"),
     path("healthz", health.healthz, name="healthz"),
+    path("api/v1/", include("initiatives.api.urls")),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]
 
