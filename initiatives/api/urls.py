@@ -1,3 +1,4 @@
+from csp.decorators import csp_update
 from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
@@ -16,7 +17,14 @@ router.register("tags", views.TagViewSet, basename="api-tag")
 urlpatterns = [
     path("", views.root, name="api-root"),
     path("schema/", SpectacularJSONAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI draws its icons as data: images, which only this page allows.
+    path(
+        "docs/",
+        csp_update({"img-src": ["data:"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+        ),
+        name="api-docs",
+    ),
     path("dump.<str:format>", dumps.dump, name="api-dump"),
     path("", include(router.urls)),
 ]
