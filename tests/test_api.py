@@ -5,9 +5,11 @@ import json
 import re
 import urllib.parse
 
+import hypothesis
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
 from initiatives.filters import InitiativeFilter
@@ -355,3 +357,35 @@ def test_past_the_limit_the_api_answers_429_in_json(client, directory, settings)
     # Another address is not held back.
     other = client.get("/api/v1/initiatives/?per_page=4", REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 200
+
+
+NAMES = [*InitiativeFilter.finder_filters(), "q", "sort", "page", "per_page", "modified_after"]
+
+
+@hypothesis.settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture],
+)
+@hypothesis.given(
+    pairs=st.lists(
+        st.tuples(
+            st.sampled_from([*NAMES, "facets", "show", "x"]),
+            st.text(max_size=30) | st.sampled_from(["be", "legal", "2022", "12m", "0", "-1"]),
+        ),
+        max_size=6,
+    )
+)
+def test_no_query_gets_a_server_error(client, directory, pairs):
+    response = client.get("/api/v1/initiatives/?" + urllib.parse.urlencode(pairs))
+    assert response.status_code in (200, 400, 404)
+    body = json.loads(response.content)
+    assert ("contents" in body) == (response.status_code == 200)
+
+
+def test_only_the_documentation_page_may_show_data_images(client, directory):
+    """Swagger UI draws its icons as data: URLs; no other page needs them."""
+    docs = client.get("/api/v1/docs/")["Content-Security-Policy"]
+    assert "img-src 'self' data:" in docs
+    for path in ["/initiatives/", "/api/v1/initiatives/", "/api/v1/"]:
+        assert "data:" not in client.get(path)["Content-Security-Policy"], path
