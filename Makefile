@@ -53,6 +53,7 @@ migrate: install
 
 seed: install
 	$(BIN)/python manage.py load_seed
+	$(BIN)/python manage.py build_dump
 
 # The browser tests run in a process of their own: their live server and Playwright's event
 # loop share nothing with the rest of the suite's database connections and caches.

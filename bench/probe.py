@@ -93,6 +93,7 @@ def pick_pages():
         ("country-page", f"Country page ({big})", "scoped", f"/countries/{big}/"),
         ("sector-page", "Sector page", "scoped", f"/sectors/{sector}/"),
         ("detail", "Detail, most tags", "detail", f"/initiatives/{detail}/"),
+        ("api-list", "API: initiatives list", "list", "/api/v1/initiatives/"),
         ("404", "404 page", "404", "/initiatives/no-such-initiative/"),
     ]
 

@@ -37,7 +37,7 @@ POSTGRES = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
 REDIS_DB = {10_000: 10, 100_000: 11}
 PROBE_REDIS_DB = 12
 # Pages also measured as the page cache serves them; every page is measured rendered afresh.
-CACHED_KEYS = ["list", "three-filters-q", "last-page", "country-page", "detail"]
+CACHED_KEYS = ["list", "three-filters-q", "last-page", "country-page", "detail", "api-list"]
 COLD_REQUESTS = 3 if QUICK else 5
 STORM_DURATION = 10 if QUICK else changes.DURATION
 TAIL_REQUESTS = 300  # at least, for a p99 worth the name
@@ -181,6 +181,7 @@ def server_env(database, redis_db):
         "RATE_LIMIT_EXPORTS": "0",
         "RATE_LIMIT_SEARCHES": "0",
         "RATE_LIMIT_PAGES": "0",
+        "RATE_LIMIT_API": "0",
     }
 
 

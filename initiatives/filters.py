@@ -30,6 +30,7 @@ from taggit.models import Tag
 
 from initiatives import facet_index
 from initiatives.models import Crisis, Initiative, Sector
+from initiatives.notices import Notice
 from networks.models import Country, Facilitator, Network
 from probono.caching import kept_in_process, versioned_key
 from probono.verification import due_day
@@ -90,13 +91,20 @@ class FinderFilter(django_filters.MultipleChoiceFilter):
                 valid.add(value)
             else:
                 notices.append(
-                    _("Ignored %(name)s “%(value)s”, which the directory does not know.")
-                    % {"name": self.field_name, "value": text[:40]}
+                    Notice(
+                        _("Ignored %(name)s “%(value)s”, which the directory does not know.")
+                        % {"name": self.field_name, "value": text[:40]},
+                        self.field_name,
+                        text,
+                    )
                 )
         if len(valid) > MAX_VALUES:
             notices.append(
-                _("Kept the first %(max)d values of “%(name)s” and ignored the rest.")
-                % {"max": MAX_VALUES, "name": self.field_name}
+                Notice(
+                    _("Kept the first %(max)d values of “%(name)s” and ignored the rest.")
+                    % {"max": MAX_VALUES, "name": self.field_name},
+                    self.field_name,
+                )
             )
         return sorted(valid, key=self.sort_key)[:MAX_VALUES]
 

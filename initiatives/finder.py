@@ -92,6 +92,7 @@ class Finder:
     """Reads the query, runs the FilterSet, counts, paginates; the page's words are in
     `initiatives.sentence`.
 
+    `params` are the query's parameters, request.GET unless given (the API takes some out).
     `fixed` is the page's own dimension, e.g. {"country": "BE"} on /countries/be/, as stored: it
     scopes the results through its filter, is described in the sentence, but is no parameter and
     has no facet. `params` are the view's parameters, request.GET unless a page takes some

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from initiatives import search
 from initiatives.filters import SORT_CHOICES
+from initiatives.notices import Notice
 
 SORTS = [value for value, label in SORT_CHOICES]
 MAX_PAGE = 10**6
@@ -87,13 +88,18 @@ def clean_query(querydict, definitions, vocabulary, fixed=()):
         raw_values = querydict.getlist(name)
         values = [strip_control_characters(value).strip() for value in raw_values]
         if values != [value.strip() for value in raw_values]:
-            notices.append(_("Removed invisible control characters from “%s”.") % clean_name(name))
+            notices.append(
+                Notice(
+                    _("Removed invisible control characters from “%s”.") % clean_name(name),
+                    clean_name(name),
+                )
+            )
         if name == "q" and any(REPLACEMENT in value for value in values):
             # Django leaves a replacement mark where the bytes were not UTF-8.
             values = [value.replace(REPLACEMENT, "") for value in values]
-            notices.append(_("Removed bytes that are not valid text from “q”."))
+            notices.append(Notice(_("Removed bytes that are not valid text from “q”."), "q"))
         if name in fixed:
-            notices.append(_("Ignored “%s”: this page is already about one.") % name)
+            notices.append(Notice(_("Ignored “%s”: this page is already about one.") % name, name))
         elif name in definitions:
             query.filters[name] = definitions[name].clean(values, vocabulary, notices)
         elif name == "q":
@@ -106,7 +112,11 @@ def clean_query(querydict, definitions, vocabulary, fixed=()):
             show = clean_single(name, values, notices, lambda v: facet_of(v, definitions, fixed))
             query.show = show or ""
         else:
-            notices.append(_("Ignored the unknown parameter “%s”.") % clean_name(name))
+            notices.append(
+                Notice(
+                    _("Ignored the unknown parameter “%s”.") % clean_name(name), clean_name(name)
+                )
+            )
     query.filters = {name: values for name, values in query.filters.items() if values}
     if query.sort == "relevance" and not query.q:
         query.sort = "newest"
@@ -121,17 +131,22 @@ def clean_name(name):
 
 def clean_text(values, notices):
     if len(values) > 1:
-        notices.append(_("Searched for the first “q” only."))
+        notices.append(Notice(_("Searched for the first “q” only."), "q"))
     text = " ".join(values[0].split())
     if len(text) > search.MAX_QUERY_LENGTH:
         notices.append(
-            _("Shortened the search to its first %d characters.") % search.MAX_QUERY_LENGTH
+            Notice(
+                _("Shortened the search to its first %d characters.") % search.MAX_QUERY_LENGTH,
+                "q",
+            )
         )
         # Cut between words, so that no half word is searched for.
         cut = text[: search.MAX_QUERY_LENGTH + 1]
         text = cut.rsplit(" ", 1)[0] if " " in cut else cut[: search.MAX_QUERY_LENGTH]
     if text and not search.WORD.search(text):
-        notices.append(_("Ignored the search “%s”, which has no words in it.") % text[:40])
+        notices.append(
+            Notice(_("Ignored the search “%s”, which has no words in it.") % text[:40], "q", text)
+        )
         return ""
     if text and not search.ranks():
         notices.append(
@@ -147,14 +162,18 @@ def clean_text(values, notices):
 def clean_single(name, values, notices, parse):
     values = [value for value in values if value]
     if len(values) > 1:
-        notices.append(_("Used the first “%s” only.") % name)
+        notices.append(Notice(_("Used the first “%s” only.") % name, name))
     if not values:
         return None
     parsed = parse(values[0].lower())
     if parsed is None:
         notices.append(
-            _("Ignored %(name)s “%(value)s”, which is not valid.")
-            % {"name": name, "value": values[0][:40]}
+            Notice(
+                _("Ignored %(name)s “%(value)s”, which is not valid.")
+                % {"name": name, "value": values[0][:40]},
+                name,
+                values[0],
+            )
         )
     return parsed
 

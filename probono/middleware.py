@@ -9,11 +9,14 @@ EMBED_LOADER = re.compile(r"js/embed(\.[0-9a-f]{12})?\.js")
 
 
 def cross_origin_resource_policy(get_response):
-    """No other site may embed our pages, files or exports (Django has no setting for it)."""
+    """No other site may embed our pages, files or exports (Django has no setting for it); the
+    API is for every site."""
+    public = re.compile(settings.PUBLIC_API_PATHS)
 
     def middleware(request):
         response = get_response(request)
-        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        policy = "cross-origin" if public.match(request.path_info) else "same-origin"
+        response.headers.setdefault("Cross-Origin-Resource-Policy", policy)
         return response
 
     return middleware

@@ -8,7 +8,10 @@ The limits apply where the view is called, below the page cache: a search served
 costs nothing and is never counted. With the cache down, nothing is counted and nothing limited.
 """
 
+import re
+
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import get_usage
@@ -24,6 +27,7 @@ LIMITED = {
     "pages": _("pages not yet in the cache"),
     "reports": _("corrections and proposals"),
     "alerts": _("alerts asked for"),
+    "api": _("API requests"),
 }
 # The readers' forms count their submissions themselves (`over_limit`), so that a reader past
 # the limit gets the form back with what they typed.
@@ -39,6 +43,8 @@ COUNTED_BY_THE_VIEW = {
 def limit_of(request):
     """The name of the limit this request counts against (settings.RATE_LIMITS), if any."""
     match = request.resolver_match
+    if re.match(settings.PUBLIC_API_PATHS, request.path_info):
+        return "api"
     if match.view_name == "initiative_export":
         return "exports"
     if "admin" in match.namespaces:
@@ -88,6 +94,11 @@ def over_limit(request, name):
 
 
 def too_many_requests(request, name, retry_after):
+    if name == "api":
+        message = f"Over {settings.RATE_LIMITS[name]} requests in {settings.RATE_LIMIT_WINDOW} s."
+        response = JsonResponse({"detail": message}, status=429)
+        response["Retry-After"] = str(retry_after)
+        return response
     context = {"limited": LIMITED[name], "limit": settings.RATE_LIMITS[name]}
     context |= {"window": settings.RATE_LIMIT_WINDOW, "retry_after": retry_after}
     response = render(request, "429.html", context, status=429)

@@ -62,6 +62,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "corsheaders",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -82,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Above the page cache, so that cached API responses get their CORS headers too.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise, which sends static files compressed in advance; above the page cache,
     # which keeps pages as they are and has them compressed on their way out.
@@ -289,6 +295,7 @@ RATE_LIMITS = {
     "pages": envint("RATE_LIMIT_PAGES", "300"),
     "reports": envint("RATE_LIMIT_REPORTS", "5"),
     "alerts": envint("RATE_LIMIT_ALERTS", "5"),
+    "api": envint("RATE_LIMIT_API", "60"),
 }
 # A cache that is down limits nothing, rather than everything.
 RATELIMIT_FAIL_OPEN = True
@@ -412,6 +419,38 @@ WAYBACK_SAVE_URL = os.environ.get("WAYBACK_SAVE_URL", "https://web.archive.org/s
 # archive.org's S3-like keys (https://archive.org/account/s3.php): without them, no captures.
 WAYBACK_ACCESS_KEY = envsecret("WAYBACK_ACCESS_KEY")
 WAYBACK_SECRET_KEY = envsecret("WAYBACK_SECRET_KEY")
+
+# --- The JSON API (docs/api.md) ---
+# Read-only, JSON only, for anyone: no session, no CSRF, no browsable pages.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    # `format` is no parameter: JSON is the only format.
+    "URL_FORMAT_OVERRIDE": None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Pro Bono Directory API",
+    "DESCRIPTION": "Published pro bono initiatives, their facilitators and networks, read-only. "
+    "The initiatives list takes the finder's own parameters; an unknown parameter or value is "
+    "a 400 naming it.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from our own static files (drf-spectacular-sidecar), never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
+# Any site may read the API from a browser; nothing else is shared across origins.
+PUBLIC_API_PATHS = r"^/api/"
+CORS_URLS_REGEX = PUBLIC_API_PATHS
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+# The dumps of the whole directory (`manage.py build_dump`), served at /api/v1/dump.*.
+DUMP_DIR = Path(os.environ.get("DUMP_DIR", BASE_DIR / "dumps"))
+# --- end of the API block ---
 
 # The benchmark's control views under /bench/ (`make bench`); never on in production.
 BENCHMARK = envbool("BENCHMARK", "false")

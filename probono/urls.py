@@ -72,6 +72,7 @@ urlpatterns += [
     path("embed/<slug:slug>/theme.css", embeds.theme_css, name="embed_theme"),
     path("oembed/", embeds.oembed, name="oembed"),
     path("healthz", health.healthz, name="healthz"),
+    path("api/v1/", include("initiatives.api.urls")),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]
 

@@ -108,6 +108,15 @@ class TestThirtyInitiatives:
             # the alerts' form: as the finder, the index and five vocabularies for the view's
             # words; nothing counted, no initiative read
             ("/alerts/new/?country=be&sector=legal", 7),
+            # The API: as the list's count (the index, five vocabularies, the status and
+            # verified facets), then the page's ids, its rows and their five kinds of links
+            # (initiatives.exports.with_relations); the facets come from the same index.
+            ("/api/v1/initiatives/", 16),
+            ("/api/v1/initiatives/?country=be&facets=country,sector,tag&per_page=30", 16),
+            # its id, its row, its links
+            ("/api/v1/initiatives/initiative-1/", 7),
+            # the count, the rows with their last change, their countries, their networks
+            ("/api/v1/facilitators/?per_page=31", 4),
         ],
     )
     def test_it_runs_a_fixed_number_of_queries(

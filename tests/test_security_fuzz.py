@@ -8,11 +8,13 @@ examples per endpoint (150 by default); the examples are derandomized, so every 
 version of this file tries the same ones.
 """
 
+import io
 import os
 from urllib.parse import quote
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
@@ -204,6 +206,12 @@ def arguments(pattern, name):
             "report_facilitator": "pro-bono-lab",
             "embed": embed_partner().slug,
             "embed_theme": embed_partner().slug,
+            "api-initiative-detail": initiative.slug,
+            "api-facilitator-detail": "pro-bono-lab",
+            "api-network-detail": "global-pro-bono-network",
+            "api-sector-detail": "legal",
+            "api-crisis-detail": "covid-19",
+            "api-tag-detail": initiative.tags.first().slug,
         }.get(name),
         "signed_value": alert_links().get(name),
         "code": "fr",
@@ -252,8 +260,15 @@ def junk_variants(path):
             yield trimmed + junk + "/"
 
 
+@pytest.fixture
+def dumps_built(settings, tmp_path, seeded):
+    """The API's dumps of the seed content, so that their addresses answer 200."""
+    settings.DUMP_DIR = tmp_path
+    call_command("build_dump", stdout=io.StringIO())
+
+
 @pytest.mark.parametrize("as_staff", [False, True], ids=["reader", "editor"])
-def test_no_path_gets_a_server_error(seeded, db, editor, as_staff):
+def test_no_path_gets_a_server_error(seeded, db, editor, as_staff, dumps_built):
     client = Client()
     if as_staff:
         client.force_login(editor)
