@@ -18,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from networks.embed_partners import EmbedPartner
 from networks.embeds import DEFAULT_THEME, embed_address, snippet
+from probono.safe_edits import SafeEditsAdmin
 
 
 class EmbedCodeForm(forms.Form):
@@ -60,7 +61,7 @@ class EmbedCodeForm(forms.Form):
 
 
 @admin.register(EmbedPartner)
-class EmbedPartnerAdmin(SimpleHistoryAdmin):
+class EmbedPartnerAdmin(SafeEditsAdmin, SimpleHistoryAdmin):
     list_display = ["name", "slug", "allowed_origins", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "slug", "allowed_origins"]

@@ -7,7 +7,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from probono.history import OneEntryPerSave
+from probono.safe_edits import Revisioned
 
 # Plain HTTP only for a partner's page on this very machine, e.g. in tests.
 LOCAL_HOSTS = {"localhost", "127.0.0.1"}
@@ -51,7 +53,7 @@ class EmbedPartnerQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
 
-class EmbedPartner(models.Model):
+class EmbedPartner(Revisioned, models.Model):
     """A partner site, the origins its pages are served from, and the colour of its lists."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -74,7 +76,7 @@ class EmbedPartner(models.Model):
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive partners' lists are not shown.")
     )
-    history = HistoricalRecords()
+    history = OneEntryPerSave()
 
     objects = EmbedPartnerQuerySet.as_manager()
 

@@ -3,8 +3,8 @@
 import datetime
 from urllib.parse import urlencode
 
-from django.urls import reverse
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -254,6 +254,7 @@ class TagViewSet(StrictViewSet):
     """Tags of published initiatives only."""
 
     serializer_class = serializers.TagSerializer
+    queryset = Tag.objects.all()  # its model, for the schema; what it lists is below
 
     def get_queryset(self):
         return Tag.objects.filter(pk__in=facet_index.current().ids("tag")).order_by("name", "pk")
