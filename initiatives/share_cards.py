@@ -87,7 +87,7 @@ def initiative_card(initiative, request):
     details = [
         initiative.facilitator.name if initiative.facilitator else "",
         ", ".join(country.name for country in countries),
-        years(initiative),
+        initiative.years,
     ]
     eyebrow = [initiative.get_kind_display(), initiative.crisis.name if initiative.crisis else ""]
     return Card(
@@ -96,16 +96,6 @@ def initiative_card(initiative, request):
         heading=initiative.title,
         details=" · ".join(filter(None, details)),
     )
-
-
-def years(initiative):
-    start = initiative.started_on and initiative.started_on.year
-    end = initiative.ended_on and initiative.ended_on.year
-    if start and end:
-        return str(start) if start == end else f"{start}–{end}"
-    if start:
-        return _("since %(start)s") % {"start": start}
-    return str(end or "")
 
 
 @require_safe
