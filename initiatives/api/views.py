@@ -3,8 +3,8 @@
 import datetime
 from urllib.parse import urlencode
 
-from django.urls import reverse
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
