@@ -215,6 +215,11 @@ def test_unknown_ids_are_json_404s(client, directory):
         "tags/nope/",
         "countries/zz/",
         "countries/xx/",
+        # What no id is made of: PostgreSQL would refuse the NUL outright.
+        "initiatives/eu-health-petition%00/",
+        "facilitators/the-good-lobby%00/",
+        "tags/a%20b/",
+        "countries/b%C3%A9/",
     ]:
         response, body = api(client, path)
         assert response.status_code == 404, path
