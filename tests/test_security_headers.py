@@ -348,3 +348,36 @@ def test_no_template_has_inline_script_or_style():
             if INLINE_CODE.search(line):
                 found.append(f"{template.name}:{number}: {line.strip()}")
     assert found == []
+
+
+API_ANSWERS = [
+    "/api/v1/",
+    "/api/v1/initiatives/?country=be",
+    "/api/v1/initiatives/eu-health-petition/",
+    "/api/v1/initiatives/?country=zz",
+    "/api/v1/initiatives/no-such-initiative/",
+    "/api/v1/schema/",
+    "/api/v1/dump.json",
+]
+NOT_SHARED = ["/", "/initiatives/", "/fr/initiatives/", "/initiatives/export.json", "/admin/login/"]
+
+
+def test_any_origin_may_read_the_api_and_nothing_else(client, directory, settings, tmp_path):
+    """The API is for other sites' scripts (CORS, and a resource policy that lets them read it),
+    sets no cookie and does not vary by one; the pages, exports and admin stay our own."""
+    settings.DUMP_DIR = tmp_path
+    origin = {"Origin": "https://partner.example"}
+    for url in API_ANSWERS:
+        response = client.get(url, secure=True, headers=origin)
+        assert response["Access-Control-Allow-Origin"] == "*", url
+        assert response["Cross-Origin-Resource-Policy"] == "cross-origin", url
+        assert not response.cookies, url
+        assert "cookie" not in response.get("Vary", "").lower(), url
+    for url in NOT_SHARED:
+        response = client.get(url, secure=True, headers=origin)
+        assert "Access-Control-Allow-Origin" not in response, url
+        assert response["Cross-Origin-Resource-Policy"] == "same-origin", url
+    preflight = client.options(
+        "/initiatives/", secure=True, headers={**origin, "Access-Control-Request-Method": "GET"}
+    )
+    assert "Access-Control-Allow-Origin" not in preflight

@@ -2,13 +2,16 @@
 JSON-LD block, and an unpublished initiative leaves them all on the next request, whatever the
 cache."""
 
+import io
 import re
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from initiatives.filters import InitiativeFilter
 from initiatives.models import Initiative, Proposal, Sector
 from initiatives.moderation import make_draft
 from networks.models import Facilitator
@@ -196,6 +199,47 @@ class TestADraftInTheSeedContent:
             assert '<meta name="robots" content="noindex">' in body_text(response)
         else:
             assert response.status_code == 404
+
+    def test_the_api_and_its_dumps_show_no_trace_of_a_draft(
+        self, client, leaky_draft, settings, tmp_path
+    ):
+        """The API's lists, facets, vocabularies and dumps, through every parameter the draft
+        could be found by: a 200 without it or a 400 that names only what was typed."""
+        settings.DUMP_DIR = tmp_path
+        call_command("build_dump", stdout=io.StringIO())
+        every_facet = "facets=" + ",".join(InitiativeFilter.finder_filters())
+        urls = [
+            "/api/v1/initiatives/?per_page=100&" + every_facet,
+            f"/api/v1/initiatives/{leaky_draft.slug}/",
+            "/api/v1/tags/?per_page=100",
+            "/api/v1/countries/?per_page=100",
+            "/api/v1/countries/is/",
+            "/api/v1/facilitators/pilnet/",
+            "/api/v1/sectors/?per_page=100",
+            "/api/v1/dump.json",
+            "/api/v1/dump.csv",
+        ]
+        for parameter in [f"tag={MARK}-tag", "country=is", f"q={MARK}", "q=987654"]:
+            urls.append(f"/api/v1/initiatives/?{parameter}&{every_facet}")
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code in (200, 400, 404), url
+            typed = re.findall(r"=([^&]+)", url)
+            text = body_text(response)
+            for value in typed:
+                text = text.replace(value, "")
+            assert MARK not in text, url
+        assert client.get(f"/api/v1/initiatives/{leaky_draft.slug}/").status_code == 404
+        facets = client.get("/api/v1/initiatives/?" + every_facet).json()["facets"]
+        counted = {
+            name: {o["value"]: o["count"] for o in options} for name, options in facets.items()
+        }
+        assert counted["sector"].get(DRAFT_ONLY_SECTOR, 0) == 0
+        assert "is" not in counted["country"]
+        # Every count as the finder's page gives it, which counts no draft (the test above).
+        finder = client.get("/initiatives/").context["finder"]
+        page = {f.name: {o.value: o.count for o in f.options} for f in finder.facets}
+        assert {name: counted[name] for name in page} == page
 
     def test_a_draft_made_of_a_reader_s_proposal_shows_nowhere(self, client, editor):
         proposal = Proposal.objects.create(

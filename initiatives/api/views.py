@@ -1,6 +1,7 @@
 """The API's views: thin, over the finder for initiatives and over querysets for the rest."""
 
 import datetime
+import re
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from networks.views import listed_countries
 from probono.caching import mark_canonical
 
 PAGES = {"page", "per_page"}
+SLUG = re.compile(r"[-\w]+")
 FINDER_FILTERS = InitiativeFilter.finder_filters()
 
 
@@ -44,6 +46,10 @@ class StrictViewSet(viewsets.ReadOnlyModelViewSet):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         translation.activate("en")
+        lookup = kwargs.get(self.lookup_field)
+        if lookup is not None and not SLUG.fullmatch(lookup):
+            # Never a slug or a code, and PostgreSQL refuses some characters (NUL) outright.
+            raise NotFound("No entry has this id.")
         taken = self.parameters if self.action == "list" else set()
         if settings.BENCHMARK:
             # `make bench` tags each request to make it new to the page cache (bench/wrk.py).
