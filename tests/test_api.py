@@ -3,7 +3,6 @@
 import datetime
 import json
 import re
-import shutil
 import subprocess
 import urllib.parse
 
@@ -17,7 +16,7 @@ from openapi_spec_validator import validate
 from initiatives.filters import InitiativeFilter
 from initiatives.models import Initiative
 from tests.conftest import shown_slugs
-from tests.test_crawl import VNU
+from tests.test_crawl import VNU, require_nu_checker
 
 pytestmark = pytest.mark.django_db
 
@@ -311,8 +310,7 @@ def test_the_schema_is_valid_openapi_3(client, directory):
 def test_the_documentation_page_passes_the_nu_html_checker(client, directory, tmp_path):
     """Our own page around Swagger UI (templates/drf_spectacular/swagger_ui.html), checked as
     tests/test_crawl.py checks every public page."""
-    if not (VNU.exists() and shutil.which("java")):
-        pytest.skip("the Nu Html Checker needs java and `make vnu`")
+    require_nu_checker()
     page = tmp_path / "docs.html"
     page.write_bytes(client.get("/api/v1/docs/").content)
     checked = subprocess.run(

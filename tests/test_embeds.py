@@ -3,7 +3,6 @@
 import html
 import json
 import re
-import shutil
 import subprocess
 
 import pytest
@@ -12,7 +11,7 @@ from django.test import TestCase
 
 from networks.embed_partners import EmbedPartner, normalised_origin
 from tests.conftest import notices as finder_notices
-from tests.test_crawl import VNU
+from tests.test_crawl import VNU, require_nu_checker
 
 pytestmark = pytest.mark.django_db
 EMBED = "/embed/probonolab/"
@@ -423,8 +422,7 @@ def test_the_admin_validates_and_normalises_a_partner(superuser_client):
 
 
 def test_the_list_passes_the_nu_html_checker(client, partner, directory, tmp_path):
-    if not (VNU.exists() and shutil.which("java")):
-        pytest.skip("the Nu Html Checker needs java and `make vnu`")
+    require_nu_checker()
     urls = [
         EMBED,
         EMBED + "?sector=legal&theme=dark",

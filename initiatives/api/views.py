@@ -79,6 +79,9 @@ class StrictViewSet(viewsets.ReadOnlyModelViewSet):
     def canonical_pairs(self):
         """The list's parameters in their one spelling, which the cache keeps as long as a page
         (a query string spelled otherwise is kept a minute)."""
+        return self.page_pairs()
+
+    def page_pairs(self):
         page, per_page = page_numbers(self.request.query_params)
         pairs = [("page", page)] if page > 1 else []
         return pairs + ([("per_page", per_page)] if per_page != PER_PAGE else [])
@@ -150,7 +153,7 @@ class InitiativeViewSet(StrictViewSet):
         paginator.check_page()
         start = (page - 1) * per_page
         ids = list(results.values_list("pk", flat=True)[start : start + per_page])
-        self.canonical = [*finder.query.pairs(), *StrictViewSet.canonical_pairs(self)]
+        self.canonical = [*finder.query.pairs(), *self.page_pairs()]
         if modified_after:
             self.canonical.append(("modified_after", params["modified_after"]))
         if wanted:
