@@ -36,6 +36,8 @@ from django.core.cache import cache, caches
 from django.http import HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 
+from probono import shared_cache
+
 DATA_VERSION = "directory:data-version"
 REMOVAL_VERSION = "directory:removal-version"
 PAGE_TIMEOUT = 24 * 60 * 60
@@ -147,9 +149,10 @@ class PageCacheMiddleware:
         if entry.data == data:
             return self.served(request, entry, language)
         if time.time() - entry.rendered_at <= STALE_FOR:
-            # Someone else may be rendering it: this reader takes the previous version.
+            # Someone else may be rendering it: this reader takes the previous version, which
+            # no shared cache may keep.
             rendered = self.rendered_once(request, key, language, wait=False)
-            return rendered or self.served(request, entry, language)
+            return rendered or shared_cache.withhold(self.served(request, entry, language))
         return self.rendered_once(request, key, language, wait=True)
 
     def rendered_once(self, request, key, language, wait):
@@ -183,7 +186,12 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if self.cacheable_response(response) and None not in (data, removal):
             self.mark(response, etag(data, removal, language))
-            timeout = PAGE_TIMEOUT if canonical(request, response) else NONCANONICAL_FOR
+            is_canonical = canonical(request, response)
+            # A write that committed during the render may be missing from the page: kept here
+            # under the versions read before it, but offered to no shared cache.
+            if versions() == (data, removal):
+                shared_cache.offer(response, data, is_canonical)
+            timeout = PAGE_TIMEOUT if is_canonical else NONCANONICAL_FOR
             cache.set(key, CachedPage(data, removal, time.time(), response), timeout)
         return response
 
