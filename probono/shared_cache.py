@@ -97,8 +97,9 @@ def purge(keys, data_version):
     """
     if not settings.SHARED_CACHE_PURGE_URLS or not keys:
         return True
-    keys = sorted(keys) if len(keys) <= MAX_KEYS else [EVERYTHING]
-    headers = {"xkey-purge": " ".join(keys), "X-Data-Version": str(data_version)}
+    if EVERYTHING in keys or len(keys) > MAX_KEYS:
+        keys = [EVERYTHING]
+    headers = {"xkey-purge": " ".join(sorted(keys)), "X-Data-Version": str(data_version)}
     acknowledged = True
     for url in settings.SHARED_CACHE_PURGE_URLS:
         request = urllib.request.Request(url, method="PURGE", headers=headers)
