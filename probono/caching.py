@@ -24,6 +24,10 @@ value the finder ignored with a notice, another order) is kept NONCANONICAL_FOR,
 link shared with tracking parameters is not rendered for each reader, while a scan of made-up
 addresses leaves nothing behind for long. Keys name the scheme and host, which pages print
 in their canonical links.
+
+A shared cache in front (Varnish) is offered a page only when it is of the current versions
+and no write committed while it rendered (`probono.shared_cache`): it keeps pages until a
+purge, not until the versions move.
 """
 
 import hashlib
@@ -193,6 +197,9 @@ class PageCacheMiddleware:
                 shared_cache.offer(response, data, is_canonical)
             timeout = PAGE_TIMEOUT if is_canonical else NONCANONICAL_FOR
             cache.set(key, CachedPage(data, removal, time.time(), response), timeout)
+        elif self.shareable_stream(response) and versions() == (data, removal) != (None, None):
+            # An export: too long to keep here, but a shared cache may, purged like the rest.
+            shared_cache.offer(response, data, canonical(request, response))
         return response
 
     def served(self, request, entry, language):
@@ -224,6 +231,15 @@ class PageCacheMiddleware:
         return (
             response.status_code == 200
             and not response.streaming
+            and not response.cookies
+            and "private" not in response.get("Cache-Control", "")
+        )
+
+    @staticmethod
+    def shareable_stream(response):
+        return (
+            response.status_code == 200
+            and response.streaming
             and not response.cookies
             and "private" not in response.get("Cache-Control", "")
         )

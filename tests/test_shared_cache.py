@@ -225,3 +225,12 @@ def test_a_shared_cache_that_is_down_costs_the_write_nothing(
 def test_a_bulk_change_purges_everything_at_once(varnish):
     assert shared_cache.purge({f"initiative:{n}" for n in range(500)}, 1) is True
     assert [purge["keys"] for purge in varnish.purges] == [{"site"}]
+
+
+def test_an_export_is_offered_without_being_kept_by_the_page_cache(client, petition, offered):
+    response = client.get("/initiatives/export.csv")
+    assert response.streaming
+    assert response["Cache-Control"] == SHARED
+    assert response["Surrogate-Key"] == "initiatives site"
+    filtered = client.get("/initiatives/export.csv?country=be")
+    assert "s-maxage=60," in filtered["Cache-Control"]
