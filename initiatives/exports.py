@@ -1,10 +1,12 @@
 """CSV and JSON exports of any filtered view, streamed so that no export sits in memory."""
 
 import collections
+import contextlib
 import csv
 import itertools
 import json
 
+from django.db import connections, transaction
 from django.db.models.functions import Lower
 from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
@@ -45,6 +47,16 @@ def with_relations(initiatives):
     """(initiative, relations) pairs, a chunk at a time, each relation of a chunk in one query:
     plain values, not the thousands of objects and querysets that prefetching would build.
     """
+    # On PostgreSQL, in a transaction: the server-side cursor lives as long as it and no longer,
+    # as PgBouncer in transaction mode needs. (SQLite has no such cursors, and its transaction
+    # would hold the write lock.)
+    database = initiatives.db
+    postgres = connections[database].vendor == "postgresql"
+    with transaction.atomic(using=database) if postgres else contextlib.nullcontext():
+        yield from chunks_with_relations(initiatives)
+
+
+def chunks_with_relations(initiatives):
     iterator = initiatives.iterator(chunk_size=CHUNK_SIZE)
     while chunk := list(itertools.islice(iterator, CHUNK_SIZE)):
         ids = [initiative.pk for initiative in chunk]

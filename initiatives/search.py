@@ -18,7 +18,7 @@ import re
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection, transaction
+from django.db import connection, connections, router, transaction
 from django.db.models import F, Q
 
 from probono.i18n import fold
@@ -118,9 +118,11 @@ def published_matches(text):
         return list(found.values_list("pk", flat=True))
     if not uses_full_text_search() or not words:
         return list(apply(published, text).order_by().values_list("pk", flat=True))
-    with transaction.atomic(), connection.cursor() as cursor:
+    # SET LOCAL and the query on one connection: a replica's, if the reader's request reads one.
+    database = router.db_for_read(PublishedSearch)
+    with transaction.atomic(using=database), connections[database].cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        matches = PublishedSearch.objects.filter(search_vector=search_query(words))
+        matches = PublishedSearch.objects.using(database).filter(search_vector=search_query(words))
         return matches.aggregate(ids=ArrayAgg("initiative_id", default=[]))["ids"]
 
 

@@ -16,6 +16,7 @@ from initiatives.models import (
     TaggedInitiative,
 )
 from networks.models import EmbedPartner, Facilitator, Membership, Network
+from probono.shared_cache import LISTS, key
 
 # What public pages show: deleting one of these removes a page, and what lists it.
 ENTITIES = [Initiative, Sector, Crisis, Tag, Network, Facilitator]
@@ -61,32 +62,48 @@ def saved(sender, instance, created=False, raw=False, **kwargs):
         # loaddata: rows as they were dumped, their links loaded apart.
         changes.record(removal=True, everything=True)
     elif sender is Membership:
-        changes.record(initiatives=led_by(instance.facilitator_id))
+        changes.record(initiatives=led_by(instance.facilitator_id), keys=membership_keys(instance))
     elif sender is not Initiative:
-        changes.record()  # a name or a description: no initiative changes set
+        # A name or a description: no initiative changes set.
+        changes.record(keys=[LISTS, entity_key(instance)])
     else:
         public_before = not created and was_public(instance)
         public_after = instance.is_published
         instance.stored_status = instance.status
         if public_before or public_after:
             removal = public_before and not public_after
-            changes.record(removal=removal, initiatives=[instance.pk])
+            changes.record(
+                removal=removal, initiatives=[instance.pk], keys=[LISTS, entity_key(instance)]
+            )
+
+
+def entity_key(instance):
+    """The surrogate key of an initiative, sector, crisis, tag, network or facilitator."""
+    return key(instance._meta.model_name, instance.pk)
+
+
+def membership_keys(membership):
+    return [
+        LISTS,
+        key("facilitator", membership.facilitator_id),
+        key("network", membership.network_id),
+    ]
 
 
 def embed_partner_changed(**kwargs):
     """A partner's origins and colour are in its embeds' cached pages and headers: one made
     inactive, or whose origins were narrowed, must not be framed a minute longer."""
-    changes.record(removal=True)
+    changes.record(removal=True, keys=[LISTS])
 
 
 def deleted(sender, instance, **kwargs):
     if sender is Membership:
-        changes.record(initiatives=led_by(instance.facilitator_id))
+        changes.record(initiatives=led_by(instance.facilitator_id), keys=membership_keys(instance))
     elif sender is not Initiative:
         # Rare: a sector, crisis, tag, network or facilitator, with its links.
         changes.record(removal=True, everything=True)
     elif was_public(instance):
-        changes.record(removal=True, initiatives=[instance.pk])
+        changes.record(removal=True, initiatives=[instance.pk], keys=[LISTS, entity_key(instance)])
 
 
 def links_changed(sender, instance, action, model, pk_set, **kwargs):
@@ -94,17 +111,17 @@ def links_changed(sender, instance, action, model, pk_set, **kwargs):
         return
     if isinstance(instance, Initiative):
         if instance.is_published or was_public(instance):
-            changes.record(initiatives=[instance.pk])
+            changes.record(initiatives=[instance.pk], keys=[LISTS, entity_key(instance)])
     elif model is not Initiative:
-        changes.record()  # a facilitator's countries
+        changes.record(keys=[LISTS, entity_key(instance)])  # a facilitator's countries
     elif pk_set is None:
         changes.record(everything=True)  # e.g. sector.initiatives.clear()
     else:
-        changes.record(initiatives=pk_set)
+        changes.record(initiatives=pk_set, keys=[LISTS, *(key("initiative", pk) for pk in pk_set)])
 
 
 def source_changed(sender, instance, raw=False, **kwargs):
-    changes.record(removal=raw, everything=raw)
+    changes.record(removal=raw, everything=raw, keys=[key("initiative", instance.initiative_id)])
 
 
 def led_by(facilitator_id):

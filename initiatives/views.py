@@ -6,7 +6,7 @@ from initiatives.finder import finder_page
 from initiatives.listing import listed
 from initiatives.models import Initiative, Sector
 from initiatives.slugs import follow_renamed_slugs
-from probono import pages
+from probono import pages, shared_cache
 from probono.caching import versioned_key
 
 
@@ -70,7 +70,8 @@ def initiative_detail(request, slug):
     if not initiative.is_published:
         # A preview is for this staff member only: no shared cache keeps it.
         response["Cache-Control"] = "private, no-store"
-    return response
+    shown = [initiative, *initiative.related]
+    return shared_cache.narrow(response, set().union(*map(shared_cache.initiative_keys, shown)))
 
 
 def sector_list(request):

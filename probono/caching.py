@@ -24,6 +24,10 @@ value the finder ignored with a notice, another order) is kept NONCANONICAL_FOR,
 link shared with tracking parameters is not rendered for each reader, while a scan of made-up
 addresses leaves nothing behind for long. Keys name the scheme and host, which pages print
 in their canonical links.
+
+A shared cache in front (Varnish) is offered a page only when it is of the current versions
+and no write committed while it rendered (`probono.shared_cache`): it keeps pages until a
+purge, not until the versions move.
 """
 
 import hashlib
@@ -35,6 +39,8 @@ from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache, caches
 from django.http import HttpResponseNotModified
 from django.utils.cache import patch_cache_control
+
+from probono import shared_cache
 
 DATA_VERSION = "directory:data-version"
 REMOVAL_VERSION = "directory:removal-version"
@@ -147,9 +153,10 @@ class PageCacheMiddleware:
         if entry.data == data:
             return self.served(request, entry, language)
         if time.time() - entry.rendered_at <= STALE_FOR:
-            # Someone else may be rendering it: this reader takes the previous version.
+            # Someone else may be rendering it: this reader takes the previous version, which
+            # no shared cache may keep.
             rendered = self.rendered_once(request, key, language, wait=False)
-            return rendered or self.served(request, entry, language)
+            return rendered or shared_cache.withhold(self.served(request, entry, language))
         return self.rendered_once(request, key, language, wait=True)
 
     def rendered_once(self, request, key, language, wait):
@@ -183,8 +190,16 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if self.cacheable_response(response) and None not in (data, removal):
             self.mark(response, etag(data, removal, language))
-            timeout = PAGE_TIMEOUT if canonical(request, response) else NONCANONICAL_FOR
+            is_canonical = canonical(request, response)
+            # A write that committed during the render may be missing from the page: kept here
+            # under the versions read before it, but offered to no shared cache.
+            if versions() == (data, removal):
+                shared_cache.offer(response, data, is_canonical)
+            timeout = PAGE_TIMEOUT if is_canonical else NONCANONICAL_FOR
             cache.set(key, CachedPage(data, removal, time.time(), response), timeout)
+        elif self.shareable_stream(response) and versions() == (data, removal) != (None, None):
+            # An export: too long to keep here, but a shared cache may, purged like the rest.
+            shared_cache.offer(response, data, canonical(request, response))
         return response
 
     def served(self, request, entry, language):
@@ -216,6 +231,15 @@ class PageCacheMiddleware:
         return (
             response.status_code == 200
             and not response.streaming
+            and not response.cookies
+            and "private" not in response.get("Cache-Control", "")
+        )
+
+    @staticmethod
+    def shareable_stream(response):
+        return (
+            response.status_code == 200
+            and response.streaming
             and not response.cookies
             and "private" not in response.get("Cache-Control", "")
         )

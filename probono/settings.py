@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "probono.i18n.admin_language",
     # A database that is down or too slow gets readers a 503 page that says so, not a 500.
     "probono.health.DatabaseUnavailableMiddleware",
+    # Readers' pages read replicas, if any, once they have replayed the last write.
+    "probono.replicas.replica_reads",
     "probono.caching.PageCacheMiddleware",
     # Below the page cache, so that only what reaches a view counts against the limits.
     "probono.ratelimits.RateLimitMiddleware",
@@ -182,7 +184,29 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several gunicorn workers writing at once (logins, say) wait for the lock instead of
     # failing with "database is locked" when a read turns into a write.
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
-DATABASE_ROUTERS = ["initiatives.search.SearchIndexRouter"]
+# Behind PgBouncer in transaction mode (DATABASE_POOLING=transaction), a connection's startup
+# options do not reach PostgreSQL (PgBouncer refuses them): set them on the database instead
+# (docs/edge.md). Prepared statements are off (Django's default with psycopg 3), and server-side
+# cursors are only used inside transactions (initiatives/exports.py).
+DATABASE_POOLING = os.environ.get("DATABASE_POOLING", "session")
+if DATABASE_POOLING not in ("session", "transaction"):
+    raise ImproperlyConfigured("DATABASE_POOLING must be 'session' or 'transaction'.")
+if DATABASE_POOLING == "transaction":
+    DATABASES["default"].get("OPTIONS", {}).pop("options", None)
+# Read replicas (docs/edge.md): readers' pages read them once they have replayed the last write
+# (probono/replicas.py), which needs the versions' Redis (CACHE_URL) shared by every process.
+DATABASE_REPLICAS = []
+for number, url in enumerate(envlist("DATABASE_REPLICA_URLS", ""), start=1):
+    if not os.environ.get("CACHE_URL"):
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs CACHE_URL (docs/edge.md).")
+    replica = dj_database_url.parse(
+        url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+    )
+    replica["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **replica.get("OPTIONS", {})}
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{number}"] = replica
+    DATABASE_REPLICAS.append(f"replica{number}")
+DATABASE_ROUTERS = ["initiatives.search.SearchIndexRouter", "probono.replicas.ReplicaRouter"]
 # The container's health check asks over plain HTTP on loopback, never redirected to HTTPS.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # --- end of the database block ---
@@ -284,6 +308,15 @@ else:
             "LOCATION": "versions",
         },
     }
+# A shared cache in front (Varnish, a CDN: docs/edge.md) keeps what the page cache keeps, for
+# SHARED_CACHE_MAX_AGE seconds, and is purged after each write at SHARED_CACHE_PURGE_URLS. No
+# shared cache is offered anything unless asked: one that nobody purges would serve old pages.
+SHARED_CACHE_PURGE_URLS = envlist("SHARED_CACHE_PURGE_URLS", "")
+SHARED_CACHE_MAX_AGE = envint("SHARED_CACHE_MAX_AGE", "86400" if SHARED_CACHE_PURGE_URLS else "0")
+# Any other spelling of a page's address, as the page cache keeps it (probono/caching.py).
+SHARED_CACHE_NONCANONICAL_MAX_AGE = 60
+SHARED_CACHE_STALE_WHILE_REVALIDATE = 60
+SHARED_CACHE_STALE_IF_ERROR = envint("SHARED_CACHE_STALE_IF_ERROR", "86400")
 # Requests per client address and RATE_LIMIT_WINDOW seconds, counted in the default cache
 # (probono/ratelimits.py); 0 turns a limit off. Past it, a 429 page with Retry-After.
 RATE_LIMIT_WINDOW = envint("RATE_LIMIT_WINDOW", "60")

@@ -334,9 +334,13 @@ REVIEWED = {
     # Not writes: SET LOCAL for the search's ids; SELECT 1 for /healthz.
     ("initiatives/search.py", "cursor.execute"),
     ("probono/health.py", "cursor.execute"),
-    # Not writes: a dict, a hash.
+    # Not writes: WAL positions read from the primary and from replicas.
+    ("probono/replicas.py", "cursor.execute"),
+    # Not writes: a dict, a hash, sets of surrogate keys.
     ("probono/release.py", "digest.update"),
     ("initiatives/api/dumps.py", "digest.update"),
+    ("initiatives/changes.py", "_pending.keys.update"),
+    ("probono/shared_cache.py", "keys.update"),
 }
 WRITES_WITHOUT_SIGNALS = {"update", "bulk_create", "bulk_update", "raw"}
 SQL = {"execute", "executemany", "copy"}
