@@ -82,6 +82,9 @@ def main():
         say(f"Edge drill: primary on {primary.port}; seeding {INITIATIVES} initiatives")
         say(f"Seeded in {seed(direct, INITIATIVES):.0f} s")
         manage(direct, "collectstatic", "--no-input")
+        # What Django passes as startup options, which PgBouncer refuses (docs/edge.md).
+        for setting in ("statement_timeout = '20s'", "max_parallel_workers_per_gather = 0"):
+            psql(DATABASE, f"ALTER DATABASE {DATABASE} SET {setting}", primary.port)
         standby = make_standby(folder, primary, REPLAY_DELAY)
         stack.callback(stop_quietly, standby)
         bouncer = stack.enter_context(
@@ -114,6 +117,9 @@ def main():
         replay(check, urls, figures, failures)
         check.edits(figures, failures)
         check.removals(figures, failures)
+        # What the removals took off is a 404 now, as it should be.
+        urls = {name: [p for p in paths if p not in check.removed] if name != "rows" else paths
+                for name, paths in urls.items()}  # fmt: skip
         load(folder, servers, bouncer, urls, figures, failures)
         check.grace(urls["mix"], figures, failures)
     print_figures(figures)
@@ -169,8 +175,9 @@ def plan_urls(port):
 
 
 def replay(check, urls, figures, failures):
-    """a and b: wrk on the mix through Varnish, then straight at both gunicorn processes (from
-    their page cache), the editor retitling an initiative every EDIT_EVERY_S meanwhile."""
+    """a and b: wrk on the mix through Varnish while the editor retitles an initiative every
+    EDIT_EVERY_S, then straight at both gunicorn processes, from their page cache, without
+    writes (each write empties it: gunicorn's best case against Varnish's usual one)."""
     mix = urls["mix"]
     check.warm(mix)
     table = ", ".join(f"[[{path}]]" for path in mix)
@@ -179,7 +186,9 @@ def replay(check, urls, figures, failures):
         before = check.varnish.counters("MAIN.cache_hit", "MAIN.cache_miss")
         through = wrk.run(check.varnish_url, REPLAY_S, headers=HEADERS, script=script)
         after = check.varnish.counters("MAIN.cache_hit", "MAIN.cache_miss")
-    with check.editing(urls["replay_edits"], EDIT_EVERY_S), ThreadPoolExecutor(2) as pool:
+    # gunicorn at its best: its page cache warm, and no write to empty it meanwhile.
+    check.warm(mix, through_varnish=False)
+    with ThreadPoolExecutor(2) as pool:
         direct = list(pool.map(
             lambda server: wrk.run(server.url + "/", REPLAY_S, connections=8,
                                    headers=HEADERS, script=script),
@@ -189,13 +198,13 @@ def replay(check, urls, figures, failures):
     misses = after["MAIN.cache_miss"] - before["MAIN.cache_miss"]
     ratio = hits / max(hits + misses, 1)
     gunicorn_rps = sum(result.rps for result in direct)
-    figures["a. requests/s through Varnish"] = f"{through.rps:.0f}"
-    figures["a. requests/s from gunicorn alone"] = f"{gunicorn_rps:.0f}"
+    figures["a. requests/s through Varnish, editing"] = f"{through.rps:.0f}"
+    figures["a. requests/s from gunicorn alone, not editing"] = f"{gunicorn_rps:.0f}"
     figures["a. speed-up"] = f"{through.rps / max(gunicorn_rps, 1):.1f}x (at least {SPEEDUP}x)"
     figures["b. hit ratio while editing"] = f"{ratio:.3f} ({hits} hits, {misses} misses)"
-    say(f"Replay of {len(mix)} URLs, {REPLAY_S} s each side, an edit every {EDIT_EVERY_S} s: "
-        f"Varnish {through.rps:.0f}/s (non-2xx/3xx {through.non_2xx_3xx}), gunicorn "
-        f"{gunicorn_rps:.0f}/s; hit ratio {ratio:.3f}")  # fmt: skip
+    say(f"Replay of {len(mix)} URLs, {REPLAY_S} s each: Varnish {through.rps:.0f}/s with an "
+        f"edit every {EDIT_EVERY_S} s, gunicorn {gunicorn_rps:.0f}/s without; hit ratio "
+        f"{ratio:.3f}")  # fmt: skip
     for name, result in [("Varnish", through), *(("gunicorn", r) for r in direct)]:
         if result.non_2xx_3xx or result.socket_errors:
             failures.append(f"a. {name}: {result.non_2xx_3xx} non-2xx/3xx answers, "

@@ -71,12 +71,8 @@ class PgBouncer:
     def __init__(self, folder, servers, pool_size=20):
         self.folder, self.port = folder, free_port()
         self.log = folder / "pgbouncer.log"
-        # What Django's settings pass as startup options, which PgBouncer 1.18 refuses: set on
-        # each server connection instead (connect_query), the same for every client.
-        setup = "SET statement_timeout = 20000; SET max_parallel_workers_per_gather = 0"
         databases = [
-            f"{name} = host=127.0.0.1 port={port} dbname={database} user=postgres "
-            f"connect_query='{setup}'"
+            f"{name} = host=127.0.0.1 port={port} dbname={database} user=postgres"
             for name, (port, database) in servers.items()
         ]
         (folder / "userlist.txt").write_text('"postgres" ""\n')
@@ -86,7 +82,7 @@ class PgBouncer:
             f"listen_addr = 127.0.0.1\nlisten_port = {self.port}\nunix_socket_dir =\n"
             f"auth_type = trust\nauth_file = {folder / 'userlist.txt'}\n"
             f"pool_mode = transaction\ndefault_pool_size = {pool_size}\n"
-            "max_client_conn = 500\nignore_startup_parameters = extra_float_digits,options\n"
+            "max_client_conn = 500\nignore_startup_parameters = extra_float_digits\n"
             f"logfile = {self.log}\npidfile = {folder / 'pgbouncer.pid'}\n"
         )
 
