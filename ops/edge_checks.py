@@ -67,7 +67,9 @@ class Checks:
 
     def page_one(self):
         """Slugs of the initiatives on the first page of /initiatives/."""
-        _status, _headers, body = self.through_varnish("/initiatives/")
+        status, headers, body = self.through_varnish("/initiatives/")
+        if status != 200:
+            raise RuntimeError(f"/initiatives/ through Varnish: {status} {headers} {body[:300]}")
         return [slug for slug in dict.fromkeys(LINK.findall(body)) if slug in self.slugs]
 
     def edits(self, figures, failures):

@@ -204,7 +204,8 @@ def replay(check, urls, figures, failures):
     figures["b. hit ratio while editing"] = f"{ratio:.3f} ({hits} hits, {misses} misses)"
     say(f"Replay of {len(mix)} URLs, {REPLAY_S} s each: Varnish {through.rps:.0f}/s with an "
         f"edit every {EDIT_EVERY_S} s, gunicorn {gunicorn_rps:.0f}/s without; hit ratio "
-        f"{ratio:.3f}")  # fmt: skip
+        f"{ratio:.3f} ({hits} hits, {misses} misses); non-2xx/3xx: {through.non_2xx_3xx} "
+        f"through Varnish, {sum(r.non_2xx_3xx for r in direct)} from gunicorn")  # fmt: skip
     for name, result in [("Varnish", through), *(("gunicorn", r) for r in direct)]:
         if result.non_2xx_3xx or result.socket_errors:
             failures.append(f"a. {name}: {result.non_2xx_3xx} non-2xx/3xx answers, "

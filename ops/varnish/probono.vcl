@@ -56,6 +56,14 @@ sub vcl_recv {
     if (req.http.Authorization) {
         return (pass);
     }
+    # Django sends Vary: Accept-Language, but a page's language is its path's (/fr/...), and
+    # the directory speaks two: one variant per language, not one per browser's header. The
+    # reader's first choice decides, as it does for the few addresses outside /fr/.
+    if (req.http.Accept-Language ~ "^\s*fr\b") {
+        set req.http.Accept-Language = "fr";
+    } else {
+        set req.http.Accept-Language = "en";
+    }
     # The finder's in-place update asks for its fragment with this header; any other value
     # gets the whole page, so it must not split the cache.
     if (req.http.X-Requested-With != "finder") {
