@@ -200,13 +200,18 @@ class Checks:
     def grace(self, paths, figures, failures):
         """f: both gunicorn processes stopped; until GRACE_S after Varnish saw them sick, every
         page it had answers 200 with the same body."""
-        cached = {}
+        cached, uncached = {}, []
+        if self.varnish.sick_backends():
+            failures.append("f. a gunicorn was already sick before it was stopped")
         for path in paths:
-            if (
-                self.through_varnish(path)[0] == 200
-                and self.through_varnish(path)[1].get("x-cache") == "HIT"
-            ):
-                cached[path] = self.through_varnish(path)[2]
+            self.through_varnish(path)
+            status, headers, body = self.through_varnish(path)
+            if status == 200 and headers.get("x-cache") == "HIT":
+                cached[path] = body
+            else:
+                uncached.append((path, status, headers.get("cache-control")))
+        if uncached:
+            say(f"Not cached by Varnish: {len(uncached)}, e.g. {uncached[:4]}")
         for server in self.servers:
             server.__exit__()
         stopped = time.monotonic()

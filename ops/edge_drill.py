@@ -62,6 +62,7 @@ EDIT_EVERY_S = 2.0
 SPEEDUP, HIT_RATIO = 5.0, 0.9
 # Browsers ask for compressed pages; so do both sides of the comparison.
 HEADERS = ("Accept-Encoding: gzip",)
+COUNTERS = ("MAIN.cache_hit", "MAIN.cache_miss", "MAIN.client_req")
 # Django's error records, gunicorn's, a traceback, a worker killed for taking too long.
 GUNICORN_ERROR = re.compile(r"Traceback| ERROR |\[ERROR\]|WORKER TIMEOUT")
 
@@ -182,10 +183,10 @@ def replay(check, urls, figures, failures):
     check.warm(mix)
     table = ", ".join(f"[[{path}]]" for path in mix)
     script = wrk.MIX_SCRIPT % table
+    before = check.varnish.settled_counters(*COUNTERS)
     with check.editing(urls["replay_edits"], EDIT_EVERY_S):
-        before = check.varnish.counters("MAIN.cache_hit", "MAIN.cache_miss")
         through = wrk.run(check.varnish_url, REPLAY_S, headers=HEADERS, script=script)
-        after = check.varnish.counters("MAIN.cache_hit", "MAIN.cache_miss")
+    after = check.varnish.settled_counters(*COUNTERS)
     # gunicorn at its best: its page cache warm, and no write to empty it meanwhile.
     check.warm(mix, through_varnish=False)
     with ThreadPoolExecutor(2) as pool:
@@ -197,6 +198,10 @@ def replay(check, urls, figures, failures):
     hits = after["MAIN.cache_hit"] - before["MAIN.cache_hit"]
     misses = after["MAIN.cache_miss"] - before["MAIN.cache_miss"]
     ratio = hits / max(hits + misses, 1)
+    # Every request of the replay counted, or the ratio is of a part of them only.
+    counted = after["MAIN.client_req"] - before["MAIN.client_req"]
+    if counted < through.requests:
+        failures.append(f"b. Varnish counted {counted} requests of wrk's {through.requests}")
     gunicorn_rps = sum(result.rps for result in direct)
     figures["a. requests/s through Varnish, editing"] = f"{through.rps:.0f}"
     figures["a. requests/s from gunicorn alone, not editing"] = f"{gunicorn_rps:.0f}"

@@ -147,6 +147,17 @@ class Varnish:
         self.process.terminate()
         self.process.wait(timeout=30)
 
+    def settled_counters(self, *names):
+        """Counters once they stopped moving: worker threads add what they counted to the
+        shared ones in batches, some only when a connection closes."""
+        last = self.counters(*names)
+        for _attempt in range(20):
+            time.sleep(0.5)
+            if (current := self.counters(*names)) == last:
+                return current
+            last = current
+        return last
+
     def counters(self, *names):
         output = subprocess.run(
             ["varnishstat", "-n", str(self.workdir), "-j", *[f"-f{name}" for name in names]],
