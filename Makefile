@@ -10,7 +10,7 @@ CATALOGUE := locale/fr/LC_MESSAGES/django
 export DEBUG ?= true
 
 .PHONY: run test install install-test migrate seed messages lint format check clean map bench observatory vnu
-.PHONY: lint-docker lint-migrations drills restore-drill loadtest restart-drill slow-client-drill
+.PHONY: lint-docker lint-migrations drills restore-drill loadtest restart-drill slow-client-drill edge-drill
 
 run: install migrate seed
 	@echo
@@ -108,9 +108,10 @@ lint-migrations: install-test
 
 # The load test needs PostgreSQL at 127.0.0.1:5432 (user postgres, trust auth), Redis at
 # 127.0.0.1:6379 and Debian's wrk; the restore and restart drills run PostgreSQL clusters of their
-# own; the slow-client drill needs PostgreSQL too, and Debian's nginx, redis-server and openssl.
+# own; the slow-client drill needs PostgreSQL too, and Debian's nginx, redis-server and openssl;
+# the edge drill Debian's varnish, varnish-modules and pgbouncer, Redis and wrk.
 # Each fails when what it checks does not hold.
-drills: restore-drill loadtest restart-drill slow-client-drill
+drills: restore-drill loadtest restart-drill slow-client-drill edge-drill
 
 # The backup plan of docs/backups.md on a cluster of its own: base backup and WAL archive of 3 000
 # initiatives restored to just before a mass deletion (compared with a pg_dump of that moment)
@@ -131,6 +132,13 @@ restart-drill: install-test
 # timeout with every row; about a minute. SLOW_CLIENT_DRILL_MODE=sync shows the old setup failing.
 slow-client-drill: install-test
 	DEBUG=false $(BIN)/python -m ops.slow_client_drill
+
+# Past one machine (docs/edge.md): Varnish with ops/varnish/probono.vcl in front of two gunicorn,
+# PgBouncer in transaction mode, a standby replaying 2 s late, an editor writing: throughput and
+# hit ratio, purge latency, no stale page, grace with gunicorn down, a minute of load through
+# PgBouncer without an error; about four minutes.
+edge-drill: install-test
+	DEBUG=false $(BIN)/python -m ops.edge_drill
 
 # Rebuild networks/world_map.json from Natural Earth shapes (npm's world-atlas); needs node.
 map: install

@@ -41,6 +41,7 @@ from ops.common import (
     seed,
 )
 from ops.edge_stack import (
+    VCL_FOLDER,
     Editor,
     PgBouncer,
     Varnish,
@@ -72,6 +73,15 @@ def main():
         sys.exit("make edge-drill needs wrk (apt-get install wrk).")
     folder = Path(tempfile.mkdtemp(prefix="probono-edge-drill-"))
     failures, figures = [], {}
+    rules = subprocess.run(
+        ["varnishtest", "-D", f"vcl_folder={VCL_FOLDER}", str(VCL_FOLDER / "probono.vtc")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    figures["The VCL's rules (ops/varnish/probono.vtc)"] = rules.stdout.strip().splitlines()[-1]
+    if rules.returncode:
+        failures.append(f"ops/varnish/probono.vtc failed:\n{rules.stdout[-3000:]}")
     with contextlib.ExitStack() as stack:
         primary = Cluster(folder, "primary")
         primary.configure(wal_level="replica", max_wal_senders=10, hot_standby="on")

@@ -124,7 +124,7 @@ class Varnish:
         (vcl / "backends.vcl").write_text(
             "probe healthz {\n"
             f'    .request = "GET /healthz HTTP/1.1" "Host: {probe_host}" "Connection: close";\n'
-            "    .interval = 1s; .timeout = 2s; .window = 3; .threshold = 2; .initial = 2;\n"
+            "    .interval = 1s; .timeout = 5s; .window = 3; .threshold = 2; .initial = 2;\n"
             "}\n"
             + backends
             + "sub vcl_init {\n    new gunicorn = directors.round_robin();\n"

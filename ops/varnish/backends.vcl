@@ -2,8 +2,9 @@
 # addresses for your machines; `make edge-drill` writes a file of this name with its own ports
 # into a folder it puts first in varnishd's vcl_path, so that this one is not read there.
 
-# A gunicorn is sick once two of its last three answers to /healthz were not a 200 (within
-# 2 s): /healthz runs a query, so a gunicorn that lost its database is sick too. Varnish then
+# A gunicorn is sick once two of its last three answers to /healthz were not a 200 within
+# 5 s (a refused connection fails at once; a busy gunicorn may take seconds to get to it):
+# /healthz runs a query, so a gunicorn that lost its database is sick too. Varnish then
 # sends nothing to it, and serves what it has when both are sick (probono.vcl: grace).
 probe healthz {
     # The Host must be one of ALLOWED_HOSTS, or Django answers 400.
@@ -12,7 +13,7 @@ probe healthz {
         "Host: localhost"
         "Connection: close";
     .interval = 1s;
-    .timeout = 2s;
+    .timeout = 5s;
     .window = 3;
     .threshold = 2;
     .initial = 2;
