@@ -153,6 +153,13 @@ sub vcl_backend_response {
     return (deliver);
 }
 
+# A refresh of an object in grace that cannot reach gunicorn: keep serving the object.
+sub vcl_backend_error {
+    if (bereq.is_bgfetch) {
+        return (abandon);
+    }
+}
+
 # Hit-for-miss for a minute: the next requests go to Django, uncoalesced, and the first
 # answer that may be kept is.
 sub not_kept {
