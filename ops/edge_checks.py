@@ -48,19 +48,20 @@ class Checks:
 
     @contextlib.contextmanager
     def editing(self, slugs, every):
-        """The editor retitles one of `slugs` after another every `every` seconds meanwhile."""
-        stop = threading.Event()
+        """The editor retitles one of `slugs` after another every `every` seconds meanwhile;
+        yields the list of the edits done (the editor's answers)."""
+        stop, done = threading.Event(), []
 
         def edit():
             for slug in itertools.cycle(slugs):
                 if stop.wait(every):
                     return
-                self.editor.do("retitle", slug, title=f"Replay edit {next(self.markers)}")
+                done.append(self.editor.do("retitle", slug, title=f"Replay {next(self.markers)}"))
 
         thread = threading.Thread(target=edit, daemon=True)
         thread.start()
         try:
-            yield
+            yield done
         finally:
             stop.set()
             thread.join()
@@ -235,7 +236,8 @@ class Checks:
                 break
         figures["f. grace with both gunicorn down"] = (
             f"{len(bad)} failed of {asked} requests for {len(cached)} cached pages "
-            f"(of {len(paths)}); sick after {sick_after or 0:.1f} s, then {GRACE_S:.0f} s"
+            f"(of {len(paths)}); seen sick {sick_after or 0:.1f} s after both had exited, "
+            f"then {GRACE_S:.0f} s more"
         )
         say(figures["f. grace with both gunicorn down"])
         if bad:
