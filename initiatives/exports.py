@@ -52,7 +52,7 @@ def with_relations(initiatives):
     # would hold the write lock.)
     database = initiatives.db
     postgres = connections[database].vendor == "postgresql"
-    with transaction.atomic(using=database) if postgres else contextlib.nullcontext():
+    with transaction.atomic(database, savepoint=False) if postgres else contextlib.nullcontext():
         yield from chunks_with_relations(initiatives)
 
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404, render
 
@@ -23,9 +24,17 @@ def initiative_list(request):
     return finder_page(request, "initiatives/initiative_list.html")
 
 
+def may_preview(request):
+    """Whether staff preview drafts here. Without a session cookie the request is a reader's:
+    reading its user would mark the page `Vary: Cookie`, which no shared cache keeps."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.has_perm(
+        "initiatives.view_initiative"
+    )
+
+
 def visible_initiatives(request):
     """Readers see published initiatives; staff also preview drafts."""
-    if request.user.has_perm("initiatives.view_initiative"):
+    if may_preview(request):
         return Initiative.objects.all()
     return Initiative.objects.published()
 
@@ -34,7 +43,7 @@ def find_initiative(request, slug):
     """The initiative with everything its page shows. Readers get published ones from the
     cache, until the next write; staff previews always come from the database.
     """
-    if request.user.has_perm("initiatives.view_initiative"):
+    if may_preview(request):
         return with_links(get_object_or_404(Initiative.objects.for_detail(), slug=slug))
     return published_initiative(slug)
 

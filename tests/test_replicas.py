@@ -159,7 +159,7 @@ def test_readers_pages_render_through_the_router_and_a_post_records_the_position
 
 
 @on_postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_export_opens_its_server_side_cursor_inside_a_transaction(client, petition, draft):
     """PgBouncer in transaction mode may hand the connection to another client between
     transactions: a cursor WITH HOLD, which Django declares outside one, would be lost."""

@@ -234,3 +234,10 @@ def test_an_export_is_offered_without_being_kept_by_the_page_cache(client, petit
     assert response["Surrogate-Key"] == "initiatives site"
     filtered = client.get("/initiatives/export.csv?country=be")
     assert "s-maxage=60," in filtered["Cache-Control"]
+
+
+def test_a_reader_s_first_render_does_not_vary_on_cookies(client, petition, offered):
+    """Varnish keeps nothing that varies on cookies: the first render, which it fetches after
+    each purge, must be as keepable as the page cache's later copies."""
+    for path in ("/initiatives/", petition.get_absolute_url(), "/countries/be/"):
+        assert "Cookie" not in client.get(path).get("Vary", ""), path
