@@ -153,10 +153,15 @@ sub vcl_backend_response {
     return (deliver);
 }
 
-# A refresh of an object in grace that cannot reach gunicorn: keep serving the object.
 sub vcl_backend_error {
+    # A refresh of an object in grace that cannot reach gunicorn: keep serving the object.
     if (bereq.is_bgfetch) {
         return (abandon);
+    }
+    # A gunicorn that died since its last probe: ask the next one, once, before an error.
+    # Only reads: a write that timed out may have been done.
+    if (bereq.retries == 0 && bereq.method ~ "^(GET|HEAD)$") {
+        return (retry);
     }
 }
 
