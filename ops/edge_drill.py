@@ -61,6 +61,9 @@ REPLAY_S = int(os.environ.get("EDGE_DRILL_REPLAY_S", "15"))
 LOAD_S = int(os.environ.get("EDGE_DRILL_LOAD_S", "60"))
 # The editor's pace while the mix is replayed: an edit every this many seconds.
 EDIT_EVERY_S = 2.0
+# Milliseconds each of wrk's 16 connections waits between requests while the editor writes:
+# about 2 000 requests/s, a busy site's reading, which leaves the machine's two cores room.
+PACE_MS = 8
 SPEEDUP, HIT_RATIO = 5.0, 0.9
 # Browsers ask for compressed pages; so do both sides of the comparison.
 HEADERS = ("Accept-Encoding: gzip",)
@@ -189,8 +192,8 @@ def plan_urls(port):
 def replay(check, urls, figures, failures):
     """a: wrk on the mix through Varnish, then straight at both gunicorn processes from their
     warm page cache, nothing written meanwhile (a write empties gunicorn's page cache, where
-    Varnish loses only what it changed). b: the mix through Varnish again, while the editor
-    retitles an initiative every EDIT_EVERY_S."""
+    Varnish loses only what it changed). b: the mix through Varnish again, paced, while the
+    editor retitles an initiative every EDIT_EVERY_S."""
     mix = urls["mix"]
     check.warm(mix)
     table = ", ".join(f"[[{path}]]" for path in mix)
@@ -206,8 +209,10 @@ def replay(check, urls, figures, failures):
     gunicorn_rps = sum(result.rps for result in direct)
     check.warm(mix)
     before = check.varnish.settled_counters(*COUNTERS)
+    # Paced, so that the editor and gunicorn get the CPU they need to write and render.
+    paced = script + f"function delay() return {PACE_MS} end\n"
     with check.editing(urls["replay_edits"], EDIT_EVERY_S) as edits:
-        editing = wrk.run(check.varnish_url, REPLAY_S, headers=HEADERS, script=script)
+        editing = wrk.run(check.varnish_url, REPLAY_S, headers=HEADERS, script=paced)
         finished = time.monotonic()
     edited = sum(edit["saved"] < finished for edit in edits)
     after = check.varnish.settled_counters(*COUNTERS)
@@ -235,8 +240,8 @@ def replay(check, urls, figures, failures):
                             f"{result.socket_errors} socket errors in the replay")  # fmt: skip
     if through.rps < SPEEDUP * gunicorn_rps:
         failures.append(f"a. Varnish {through.rps:.0f}/s, under {SPEEDUP}x gunicorn's")
-    if not edited:
-        failures.append("b. no edit was saved during the replay: the ratio proves nothing")
+    if edited < REPLAY_S / EDIT_EVERY_S / 2:
+        failures.append(f"b. {edited} edits saved during the replay: too few to tell")
     if ratio < HIT_RATIO:
         failures.append(f"b. hit ratio {ratio:.3f} under {HIT_RATIO}")
 
