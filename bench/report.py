@@ -29,6 +29,8 @@ COLD_NAMES = {
     "countries": "`/countries/`",
     "home": "`/`",
 }
+# Through Varnish ÷ gunicorn's page cache, on the same mix of URLs (bench.edge).
+EDGE_TARGET = 5
 # The edit storm (bench.changes.storm): readers' throughput beside an editor ÷ quiet, p99.
 STORM_RATIO = 0.7
 STORM_P99_MS = 1000
@@ -203,7 +205,7 @@ def other_targets(results, summaries):
                     verdict("", spread <= TAIL_TARGET).strip(),
                 ]
             )
-        lines += cold_lines(data, label) + storm_lines(data, label)
+        lines += cold_lines(data, label) + storm_lines(data, label) + edge_lines(data, label)
         exported = data["export"]
         before, after = exported["workers_before"], exported["workers_after"]
         growth = max(
@@ -258,6 +260,23 @@ def cold_lines(data, label):
             ]
         )
     return lines
+
+
+def edge_lines(data, label):
+    if "edge" not in data:
+        return []
+    direct, through = data["edge"]["gunicorn"], data["edge"]["varnish"]
+    ratio = through["rps"] / direct["rps"]
+    return [
+        [
+            f"Through Varnish ≥ {EDGE_TARGET} × gunicorn's page cache, same mix",
+            label,
+            f"{number(through['rps'])} ÷ {number(direct['rps'])} req/s = {ratio:.1f} × "
+            f"({len(data['edge']['paths'])} URLs; hit ratio {data['edge']['hit_ratio']:.3f}; "
+            f"p99 {through['p99_ms']:.1f} ms against {direct['p99_ms']:.1f} ms)",
+            verdict("", ratio >= EDGE_TARGET).strip(),
+        ]
+    ]
 
 
 def storm_lines(data, label):

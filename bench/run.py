@@ -20,7 +20,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import changes, report, wrk
+from bench import changes, edge, report, wrk
 from bench.server import WORKERS, Server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -182,6 +182,8 @@ def server_env(database, redis_db):
         "RATE_LIMIT_SEARCHES": "0",
         "RATE_LIMIT_PAGES": "0",
         "RATE_LIMIT_API": "0",
+        # Pages offered to a shared cache, for Varnish in front (bench.edge).
+        "SHARED_CACHE_MAX_AGE": "86400",
     }
 
 
@@ -259,6 +261,8 @@ def bench_size(size):
             server, lambda: redis("FLUSHDB", db=REDIS_DB[size]), result["pages"], COLD_REQUESTS
         )
         result["export"] = export(server)
+        say("The page cache's URLs through Varnish, beside gunicorn alone")
+        result["edge"] = edge.through_varnish(server, rows, DURATION * 2)
         say("Edit storm: readers quiet, then beside an editor")
         result["storm"] = changes.storm(server, env, result["pages"], STORM_DURATION)
     result["redis_used_memory"] = (

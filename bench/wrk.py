@@ -82,10 +82,10 @@ def run(
     return parse(output)
 
 
-def run_mix(url, paths, duration):
+def run_mix(url, paths, duration, headers=()):
     """wrk on several paths of `url` in turn, for `duration` seconds."""
     table = ", ".join(f"[[{path}]]" for path in paths)
-    return run(url, duration, script=MIX_SCRIPT % table)
+    return run(url, duration, headers=headers, script=MIX_SCRIPT % table)
 
 
 def milliseconds(text):
