@@ -6,7 +6,6 @@ import tempfile
 from pathlib import Path
 
 from bench import wrk
-from ops.edge_stack import Varnish, free_port, reachable_by_varnish
 
 HITS, MISSES = "MAIN.cache_hit", "MAIN.cache_miss"
 # As browsers ask: Varnish keeps pages compressed, and would otherwise inflate each one.
@@ -15,6 +14,9 @@ HEADERS = ("Accept-Encoding: gzip",)
 
 def through_varnish(server, rows, duration):
     """wrk on the mix of cached rows' URLs, at gunicorn, then through Varnish in front of it."""
+    # Here, not above: ops.common, which ops.edge_stack imports, imports bench.run.
+    from ops.edge_stack import Varnish, free_port, reachable_by_varnish
+
     paths = [row["path"] for row in rows if row["variant"] == "cached"]
     direct = wrk.run_mix(server.url, paths, duration, HEADERS)
     with tempfile.TemporaryDirectory() as folder:
