@@ -42,13 +42,13 @@ from ops.common import (
     seed,
 )
 from ops.edge_stack import (
-    VCL_FOLDER,
     Editor,
     PgBouncer,
     Varnish,
     free_port,
     make_standby,
     reachable_by_varnish,
+    shipped_vcl,
 )
 from ops.loadtest import query
 
@@ -77,8 +77,10 @@ def main():
         sys.exit("make edge-drill needs wrk (apt-get install wrk).")
     folder = Path(tempfile.mkdtemp(prefix="probono-edge-drill-"))
     failures, figures = [], {}
+    reachable_by_varnish(folder)
+    shipped = shipped_vcl(folder)
     rules = subprocess.run(
-        ["varnishtest", "-D", f"vcl_folder={VCL_FOLDER}", str(VCL_FOLDER / "probono.vtc")],
+        ["varnishtest", "-D", f"vcl_folder={shipped}", str(shipped / "probono.vtc")],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

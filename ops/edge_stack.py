@@ -5,6 +5,7 @@ VCL (ops/varnish), and the editor process (ops/edge_edits.py)."""
 import http.client
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -113,7 +114,7 @@ class Varnish:
         self.folder, self.port = folder, port
         self.workdir = folder / "varnish"
         self.log = folder / "varnishd.log"
-        vcl = folder / "vcl"
+        vcl, shipped = folder / "vcl", shipped_vcl(folder)
         vcl.mkdir()
         names = [f"gunicorn_{number}" for number in range(1, len(backend_ports) + 1)]
         backends = "".join(
@@ -133,7 +134,7 @@ class Varnish:
         )
         self.command = [
             "varnishd", "-F", "-n", str(self.workdir), "-a", f"127.0.0.1:{port}",
-            "-f", str(VCL_FOLDER / "probono.vcl"), "-p", f"vcl_path={vcl}:{VCL_FOLDER}",
+            "-f", str(shipped / "probono.vcl"), "-p", f"vcl_path={vcl}:{shipped}",
             "-s", "malloc,256m",
         ]  # fmt: skip
 
@@ -207,6 +208,17 @@ class Editor:
     def close(self):
         self.process.stdin.close()
         self.process.wait(timeout=30)
+
+
+def shipped_vcl(folder):
+    """A copy of ops/varnish in `folder`: varnishd's child, as the user vcache, may not reach a
+    checkout (one made in a `mktemp -d` folder is its owner's alone)."""
+    copy = folder / "shipped-vcl"
+    if not copy.exists():
+        shutil.copytree(VCL_FOLDER, copy)
+        for path in [copy, *copy.iterdir()]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+    return copy
 
 
 def reachable_by_varnish(folder):
