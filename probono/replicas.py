@@ -97,11 +97,10 @@ class Reads:
         if self.on_primary:
             return PRIMARY
         required = required_position()
-        if required is not None and self.replica and self.replayed >= required:
-            return self.replica
         if required is not None:
-            candidates = [self.replica] if self.replica else shuffled(settings.DATABASE_REPLICAS)
-            for alias in candidates:
+            if self.replica and self.replayed >= required:
+                return self.replica
+            for alias in [self.replica] if self.replica else shuffled(settings.DATABASE_REPLICAS):
                 replayed = replayed_position(alias)
                 if replayed is not None and replayed >= required:
                     self.replica, self.replayed = alias, replayed
